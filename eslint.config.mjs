@@ -1,9 +1,8 @@
 // One lint setup for the monorepo. Package boundaries are enforced here, not by goodwill:
 // packages import each other only through `@aloft/<pkg>` (never `src/`, `dist/` or relative paths),
-// import cycles are errors, and each package may import only the packages below it
+// import cycles are errors (scripts/check-import-cycles.mjs), and each package may import only the packages below it
 // (idl ← compiler, storage ← admin, engine, catalog ← sdk ← cli; admin and engine never meet).
 import js from "@eslint/js";
-import { createNodeResolver, importX } from "eslint-plugin-import-x";
 import tseslint from "typescript-eslint";
 
 const allPackages = ["idl", "compiler", "storage", "admin", "engine", "catalog", "sdk", "cli", "console"];
@@ -57,12 +56,6 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    plugins: { "import-x": importX },
-    settings: {
-      "import-x/parsers": { "@typescript-eslint/parser": [".ts", ".tsx", ".mts"] },
-      "import-x/extensions": [".ts", ".tsx", ".mts", ".js", ".mjs"],
-      "import-x/resolver-next": [createNodeResolver({ extensionAlias: { ".js": [".ts", ".js"] } })],
-    },
     languageOptions: {
       globals: {
         console: "readonly",
@@ -83,9 +76,6 @@ export default tseslint.config(
       },
     },
     rules: {
-      "import-x/no-cycle": "error",
-      "import-x/no-self-import": "error",
-      "import-x/no-relative-packages": "error",
       "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "inline-type-imports" }],
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
       "no-restricted-syntax": [
