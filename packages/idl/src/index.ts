@@ -13,6 +13,7 @@
 export { Code, codeToString } from "./code.js";
 export { AloftError, capMessage, MAX_ERROR_MESSAGE_BYTES } from "./aloft-error.js";
 export type { AloftErrorOptions } from "./aloft-error.js";
+export { literalTypeToString } from "./literal-type-format.js";
 export {
   fixedLengthUniqueId,
   fixedLengthUniqueIdForParts,
