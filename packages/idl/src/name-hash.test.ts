@@ -21,6 +21,11 @@ describe("fixedLengthUniqueId", () => {
     expect(fixedLengthUniqueId("xxxxxxxxxxxxxxxxxxxxxxxx", 20)).toBe("fuaa3aji");
   });
 
+  it("measures length in UTF-8 bytes, as Go does", () => {
+    expect(fixedLengthUniqueId("ééé", 8)).toBe("ééé");
+    expect(fixedLengthUniqueId("ééééé", 8)).toMatch(/^f[a-z1-6]{7}$/);
+  });
+
   it("reports a limit too small for the hashed form, as Flyte does", () => {
     expect(tryFixedLengthUniqueId("xx", 1)).toEqual({ id: "flfryc2i", tooLong: true });
     expect(tryFixedLengthUniqueId("xxxxxx", 5)).toEqual({ id: "fufiti6i", tooLong: true });

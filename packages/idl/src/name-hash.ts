@@ -120,7 +120,8 @@ export function tryFixedLengthUniqueId(
   maxLength: number,
   options: FixedLengthOptions = {},
 ): { id: string; tooLong: boolean } {
-  if (input.length <= maxLength) return { id: input, tooLong: false };
+  // Go compares byte lengths, so measure UTF-8 bytes, not UTF-16 units.
+  if (input.length <= maxLength && utf8.encode(input).length <= maxLength) return { id: input, tooLong: false };
   const id = "f" + flyteBase32(hashBytes(input, options.algorithm ?? "fnv32a"));
   return { id, tooLong: id.length > maxLength };
 }
