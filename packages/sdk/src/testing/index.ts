@@ -1,0 +1,4 @@
+/**
+ * `@aloft/sdk/testing`: run workflows in unit tests with mocked tasks.
+ */
+export {};
