@@ -18,6 +18,12 @@ export interface TypeContext {
   workDir: string;
 }
 
+/** Options of the conversions of a {@link Type}. */
+export interface ConvertOptions {
+  /** The name of the value in error messages, e.g. `inputs.points`. @default "value" */
+  path?: string;
+}
+
 /**
  * A Flyte type with its TypeScript value type `T`: the `LiteralType` it declares in interfaces and the
  * conversions between JS values and `Literal`s, encoded exactly as flytekit encodes them.
@@ -34,14 +40,14 @@ export interface Type<T> {
   /** True for `t.optional(...)`: such an input may be left out (it is then `null`). */
   readonly optional: boolean;
   /** JS value → literal. May upload (files, directories, datasets). Throws `AloftError(InvalidArgument)` naming the problem. */
-  toLiteral(value: T, ctx: TypeContext): Promise<Literal>;
+  toLiteral(value: T, ctx: TypeContext, options?: ConvertOptions): Promise<Literal>;
   /**
    * JS value → literal without I/O, for constants bound when a workflow is defined. Throws
    * `AloftError(InvalidArgument)` for values that would need an upload (a local file, say).
    */
-  toLiteralSync(value: T): Literal;
+  toLiteralSync(value: T, options?: ConvertOptions): Literal;
   /** Literal → JS value. Files and directories are not downloaded until asked. */
-  fromLiteral(literal: Literal, ctx: TypeContext): Promise<T>;
+  fromLiteral(literal: Literal, ctx: TypeContext, options?: ConvertOptions): Promise<T>;
   /** Whether `value` is a valid value of this type (used by unions and runtime checks of untyped callers). */
   accepts(value: unknown): value is T;
   /** Parses a command-line value (`aloft run --x <text>`): numbers, ISO dates, `1h30m`, JSON, paths or URIs. */
