@@ -1,6 +1,7 @@
 import { create } from "@bufbuild/protobuf";
 import { BindingSchema, ScalarSchema } from "@aloft/idl/gen/flyteidl/core/literals_pb";
-import { LiteralTypeSchema } from "@aloft/idl/gen/flyteidl/core/types_pb";
+import { OperandSchema } from "@aloft/idl/gen/flyteidl/core/condition_pb";
+import { LiteralTypeSchema, type LiteralType } from "@aloft/idl/gen/flyteidl/core/types_pb";
 import type { Node } from "@aloft/idl/gen/flyteidl/core/workflow_pb";
 import { describe, expect, it } from "vitest";
 import { compileWorkflow, formatCompileError, type CompileError, type CompileWorkflowInput } from "./index.js";
@@ -427,6 +428,36 @@ describe("compile errors", () => {
         code: "MismatchingTypes",
         nodeId: "b",
         message: "Branch node [b] compares operands of different types: string (left) and integer (right).",
+      },
+    ]);
+  });
+
+  it("accepts flytekit's is_none (a comparison with the scalar none) only against an optional input", () => {
+    const isNone = (name: string) => {
+      const expr = condition(name, 0);
+      if (expr.expr.case === "comparison") {
+        expr.expr.value.rightValue = create(OperandSchema, {
+          val: { case: "scalar", value: { value: { case: "noneType", value: {} } } },
+        });
+      }
+      return expr;
+    };
+    const branchOn = (type: LiteralType) =>
+      workflow({
+        inputs: { a: type, name: str() },
+        nodes: [
+          branchNode("b", {
+            inputs: [promise("a", "", "a"), promise("name", "", "name")],
+            cases: [{ condition: isNone("a"), thenNode: taskNode("n0", "greet", [promise("name", "", "name")]) }],
+          }),
+        ],
+      });
+    expect(compileWorkflow({ primary: branchOn(unionOf(int(), none())), tasks: [greet] }).ok).toBe(true);
+    expect(errorsOf({ primary: branchOn(int()), tasks: [greet] })).toEqual([
+      {
+        code: "MismatchingTypes",
+        nodeId: "b",
+        message: "Branch node [b] compares operands of different types: integer (left) and none (right).",
       },
     ]);
   });

@@ -2,9 +2,9 @@
  * Branch decisions exactly as propeller makes them (nodes/branch/evaluator.go, comparator.go):
  * operands are primitive constants or the branch node's input variables, both sides must be the same
  * primitive kind, datetimes and durations compare whole seconds only, booleans allow only EQ/NEQ,
- * LT is "not GT and not EQ", LTE is "not GT", and AND/OR evaluate both sides. An operand given as a
- * `scalar` (flytekit's `is_none`) is not a primitive, so propeller reads it as the variable `""`,
- * which fails; that is kept, so local runs fail where Flyte does.
+ * LT is "not GT and not EQ", LTE is "not GT", and AND/OR evaluate both sides. One Aloft extension:
+ * an operand that is the scalar `none` (flytekit's `is_none`, which Flyte 1 rejects) compares with EQ or
+ * NEQ against a variable that is none or an optional holding none (see docs/compatibility.md).
  */
 import {
   ComparisonExpression_Operator,
@@ -82,6 +82,8 @@ export function evaluateBooleanExpression(expr: BooleanExpression | undefined, i
 }
 
 function evaluateComparison(expr: ComparisonExpression, inputs: LiteralMap): boolean {
+  if (isNoneOperand(expr.leftValue?.val) || isNoneOperand(expr.rightValue?.val))
+    return evaluateNoneComparison(expr, inputs);
   // Both variables are looked up before either is checked to be a primitive, as in Go.
   const left = operand(expr.leftValue?.val, inputs);
   const right = operand(expr.rightValue?.val, inputs);
@@ -103,12 +105,36 @@ function evaluateComparison(expr: ComparisonExpression, inputs: LiteralMap): boo
   return comparePrimitives(l, r, expr.operator);
 }
 
+type OperandVal = NonNullable<ComparisonExpression["leftValue"]>["val"] | undefined;
+
+function isNoneOperand(val: OperandVal): boolean {
+  return val?.case === "scalar" && val.value.value.case === "noneType";
+}
+
+function evaluateNoneComparison(expr: ComparisonExpression, inputs: LiteralMap): boolean {
+  const other = isNoneOperand(expr.leftValue?.val) ? expr.rightValue?.val : expr.leftValue?.val;
+  if (other?.case !== "var")
+    throw new CodedError(MALFORMED_BRANCH, "A comparison with none needs a variable on the other side.");
+  const literal = inputs.literals[other.value];
+  if (literal === undefined)
+    throw new CodedError(MALFORMED_BRANCH, `Failed to find Value for Variable [${other.value}]`);
+  const none = isNoneLiteral(literal);
+  if (expr.operator === ComparisonExpression_Operator.EQ) return none;
+  if (expr.operator === ComparisonExpression_Operator.NEQ) return !none;
+  throw new CodedError(MALFORMED_BRANCH, "Only EQ and NEQ are defined for comparisons with none.");
+}
+
+function isNoneLiteral(literal: Literal): boolean {
+  const scalar = literal.value.case === "scalar" ? literal.value.value : undefined;
+  if (scalar?.value.case === "noneType") return true;
+  if (scalar?.value.case === "union" && scalar.value.value.value !== undefined)
+    return isNoneLiteral(scalar.value.value.value);
+  return false;
+}
+
 type OperandValue = { kind: "primitive"; primitive: Primitive } | { kind: "literal"; literal: Literal };
 
-function operand(
-  val: NonNullable<ComparisonExpression["leftValue"]>["val"] | undefined,
-  inputs: LiteralMap,
-): OperandValue {
+function operand(val: OperandVal, inputs: LiteralMap): OperandValue {
   if (val?.case === "primitive") return { kind: "primitive", primitive: val.value };
   // Anything but a primitive is read as a variable; GetVar() of a scalar operand is "".
   const name = val?.case === "var" ? val.value : "";

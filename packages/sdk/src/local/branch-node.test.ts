@@ -13,6 +13,8 @@ import {
   integerLiteral,
   integerType,
   literalMap,
+  noneLiteral,
+  noneType,
   optionalType,
   stringLiteral,
   stringType,
@@ -29,6 +31,7 @@ import {
   WorkflowExecution_Phase,
 } from "@aloft/idl/gen/flyteidl/core/execution_pb";
 import { PrimitiveSchema, type Literal } from "@aloft/idl/gen/flyteidl/core/literals_pb";
+import { OperandSchema } from "@aloft/idl/gen/flyteidl/core/condition_pb";
 import type { LiteralType } from "@aloft/idl/gen/flyteidl/core/types_pb";
 import { executeWorkflow } from "./index.js";
 import {
@@ -150,43 +153,24 @@ describe("branch comparisons, as propeller evaluates them", () => {
     );
   });
 
-  it('fails a scalar (is-none) operand the way propeller does: as the variable ""', async () => {
+  it("compares an optional input with none (flytekit's is_none, an Aloft extension)", async () => {
+    const isNoneA = compare(Op.EQ, "a", "a");
+    if (isNoneA.expr.case !== "comparison") throw new Error("unexpected expression");
+    isNoneA.expr.value.rightValue = create(OperandSchema, {
+      val: { case: "scalar", value: { value: { case: "noneType", value: {} } } },
+    });
     const closure = compile({
       workflow: workflow("decide", {
-        inputs: { a: int, b: int },
+        inputs: { a: optionalType(int) },
         outputs: { y: stringType() },
-        nodes: [
-          branchNode(
-            "n0",
-            { a: ref("", "a"), b: ref("", "b") },
-            [[compare(Op.EQ, "a", "b"), taskNode("n1", "yes")]],
-            taskNode("n2", "no"),
-          ),
-        ],
+        nodes: [branchNode("n0", { a: ref("", "a") }, [[isNoneA, taskNode("n1", "yes")]], taskNode("n2", "no"))],
         outputBindings: { y: ref("n0", "o0") },
       }),
       tasks: [yes, no],
     });
-    // flytekit writes `is_none` as a scalar operand, which neither Flyte's compiler nor ours accepts;
-    // patch the compiled closure to see what propeller would do with it.
-    const branch = closure.primary?.template?.nodes.find((n) => n.id === "n0");
-    const comparison =
-      branch?.target.case === "branchNode" ? branch.target.value.ifElse?.case?.condition?.expr : undefined;
-    if (comparison?.case !== "comparison" || comparison.value.rightValue === undefined)
-      throw new Error("unexpected closure");
-    comparison.value.rightValue.val = {
-      case: "scalar",
-      value: {
-        $typeName: "flyteidl.core.Scalar",
-        value: { case: "noneType", value: { $typeName: "flyteidl.core.Void" } },
-      },
-    };
-    const result = await executeWorkflow({
-      closure,
-      inputs: literalMap({ a: integerLiteral(1), b: integerLiteral(1) }),
-      runner: runner(),
-    });
-    expect(result.error?.message).toBe("[MalformedBranchUserError] Failed to find Value for Variable []");
+    const run = (a: Literal) => executeWorkflow({ closure, inputs: literalMap({ a }), runner: runner() });
+    expect(jsOf((await run(unionLiteral(noneLiteral(), noneType()))).outputs)).toEqual({ y: "then" });
+    expect(jsOf((await run(unionLiteral(integerLiteral(1), int))).outputs)).toEqual({ y: "else" });
   });
 });
 

@@ -18,6 +18,8 @@ import {
   BindingDataSchema,
   BindingSchema,
   RetryStrategySchema,
+  ScalarSchema,
+  VoidSchema,
   type Binding,
   type BindingData,
 } from "@aloft/idl/gen/flyteidl/core/literals_pb";
@@ -207,6 +209,11 @@ function operand(spec: OperandSpec): Operand {
       return create(OperandSchema, { val: { case: "var", value: branchVarName(spec.ref) } });
     case "primitive":
       return create(OperandSchema, { val: { case: "primitive", value: spec.primitive } });
+    case "none":
+      // flytekit's is_none: the right operand is the scalar none.
+      return create(OperandSchema, {
+        val: { case: "scalar", value: create(ScalarSchema, { value: { case: "noneType", value: create(VoidSchema) } }) },
+      });
   }
 }
 

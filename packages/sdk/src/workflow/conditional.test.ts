@@ -162,6 +162,30 @@ describe("conditional()", () => {
     compiles(wf);
   });
 
+  test("isNone serializes as flytekit's is_none (a comparison with the scalar none) and compiles on Aloft", () => {
+    const maybe = workflow({ inputs: { x: t.optional(t.float()) }, output: t.float() }, ({ x }) =>
+      conditional("maybe")
+        .if(isNone(x), () => double({ n: 0 }))
+        .elif(ne(x, null), () => square({ n: 2 }))
+        .else(() => double({ n: 1 })),
+    );
+    exportFrom("examples/maybe", { maybe });
+    const template = (
+      json(WorkflowSpecSchema, serializeWorkflow(maybe, SETTINGS)) as {
+        template: { nodes: { branchNode: { ifElse: { case: unknown; other: { condition: unknown }[] } } }[] };
+      }
+    ).template;
+    const ifElse = template.nodes[0]?.branchNode.ifElse;
+    expect((ifElse?.case as { condition: unknown }).condition).toEqual({
+      // EQ is the enum's zero value, so protobuf JSON leaves it out.
+      comparison: { leftValue: { var: ".x" }, rightValue: { scalar: { noneType: {} } } },
+    });
+    expect(ifElse?.other[0]?.condition).toEqual({
+      comparison: { operator: "NEQ", leftValue: { var: ".x" }, rightValue: { scalar: { noneType: {} } } },
+    });
+    compiles(maybe);
+  });
+
   test("refuses what Flyte cannot compare, at the call", () => {
     const inWorkflow = (body: (x: never, s: never, b: never) => unknown) =>
       thrown(() =>
@@ -181,13 +205,12 @@ describe("conditional()", () => {
     );
     const none = inWorkflow((x) => isNone(x)); // @is-none
     expect(none.rawMessage).toBe(
-      `${siteOf(FILE, "@is-none", "isNone(")}: isNone(workflow input x): Flyte 1's compiler does not accept comparisons with none ` +
-        "(propeller's validateOperand takes only primitives and variables); return a boolean from a task and use isTrue instead",
+      `${siteOf(FILE, "@is-none", "isNone(")}: isNone(): a integer ref from workflow input x is not optional, so it is never none`,
     );
     const notACondition = inWorkflow((_x, _s, b) => conditional("c").if(b, () => double({ n: 1 }))); // @not-condition
     expect(notACondition.rawMessage).toBe(
       `${siteOf(FILE, "@not-condition", "if(")}: conditional "c".if(): expected a condition made by eq, ne, gt, gte, lt, lte, ` +
-        "and, or, isTrue or isFalse; JS operators (==, <, &&) cannot be used on refs",
+        "and, or, isTrue, isFalse or isNone; JS operators (==, <, &&) cannot be used on refs",
     );
     const twoCalls = inWorkflow((_x, _s, b) =>
       conditional("two")

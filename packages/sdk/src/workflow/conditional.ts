@@ -116,11 +116,9 @@ function compare(op: ComparisonOperator, left: unknown, right: unknown): Conditi
   const l = refStateOf(left);
   const r = refStateOf(right);
   if (left === null || right === null || left === undefined || right === undefined) {
-    throw definitionError(
-      site,
-      `${op}(): comparing with null is not possible: Flyte 1's compiler accepts only primitives and variables as ` +
-        "operands (propeller's validateOperand), so such a condition could not be registered",
-    );
+    const other = left === null || left === undefined ? right : left;
+    if ((op === "eq" || op === "ne") && refStateOf(other) !== undefined) return noneComparison(op, other, site);
+    throw definitionError(site, `${op}(): only eq and ne compare with null, and only against a ref`);
   }
   if (l === undefined && r === undefined) {
     throw definitionError(site, `${op}(): at least one side must be a ref; comparing two constants is decided already`);
@@ -193,17 +191,31 @@ export function isFalse(ref: Ref<boolean>): Condition {
 }
 
 /**
- * Whether an optional ref is none (flytekit's `is_none`). Flyte 1's compiler rejects the none operand
- * flytekit writes for this (propeller's `validateOperand` takes only primitives and variables), so a
- * workflow using it could never be registered: this throws, pointing at the call, instead.
+ * Whether an optional ref is none (flytekit's `is_none`). Serialized as flytekit writes it, a comparison
+ * with the scalar none. Aloft's compiler and engine accept it; Flyte 1's compiler rejects that operand,
+ * so such a workflow registers only on Aloft (docs/compatibility.md).
  */
 export function isNone(ref: RefBase<unknown>): Condition {
+  return noneComparison("eq", ref, captureCallSite());
+}
+
+function noneComparison(op: "eq" | "ne", ref: unknown, site: CallSite | undefined): Condition {
   const state = refStateOf(ref);
-  throw definitionError(
-    captureCallSite(),
-    `isNone(${state === undefined ? "" : describeRef(state)}): Flyte 1's compiler does not accept comparisons with none ` +
-      "(propeller's validateOperand takes only primitives and variables); return a boolean from a task and use isTrue instead",
-  );
+  if (state === undefined)
+    throw definitionError(site, `${op === "eq" ? "isNone" : "ne"}(): expected a ref, got ${describeValue(ref)}`);
+  const lt = state.literalType;
+  const optional =
+    (lt.type.case === "simple" && lt.type.value === SimpleType.NONE) ||
+    (lt.type.case === "unionType" &&
+      lt.type.value.variants.some((v) => v.type.case === "simple" && v.type.value === SimpleType.NONE));
+  if (!optional) {
+    throw definitionError(
+      site,
+      `${op === "eq" ? "isNone" : "ne"}(): ${describeRefWithType(state)} is not optional, so it is never none`,
+    );
+  }
+  const spec: ConditionSpec = { kind: "comparison", op, left: { kind: "var", ref: state }, right: { kind: "none" } };
+  return { [CONDITION]: { spec, site } };
 }
 
 function conditionOf(value: unknown, what: string): { spec: ConditionSpec; site: CallSite | undefined } {
@@ -212,7 +224,7 @@ function conditionOf(value: unknown, what: string): { spec: ConditionSpec; site:
   }
   throw definitionError(
     captureCallSite(),
-    `${what}: expected a condition made by eq, ne, gt, gte, lt, lte, and, or, isTrue or isFalse; JS operators ` +
+    `${what}: expected a condition made by eq, ne, gt, gte, lt, lte, and, or, isTrue, isFalse or isNone; JS operators ` +
       "(==, <, &&) cannot be used on refs",
   );
 }

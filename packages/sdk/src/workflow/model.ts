@@ -101,7 +101,10 @@ export interface CalleeSpec {
 }
 
 /** An operand of a comparison in a branch condition. @internal */
-export type OperandSpec = { kind: "var"; ref: RefState } | { kind: "primitive"; primitive: Primitive };
+export type OperandSpec =
+  | { kind: "var"; ref: RefState }
+  | { kind: "primitive"; primitive: Primitive }
+  | { kind: "none" };
 
 /** The comparison operators of flyteidl `ComparisonExpression`. */
 export type ComparisonOperator = "eq" | "ne" | "gt" | "gte" | "lt" | "lte";
