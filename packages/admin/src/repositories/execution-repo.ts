@@ -1,0 +1,176 @@
+import { AloftError } from "@aloft/idl";
+import type { Kysely } from "kysely";
+import { nowDbTime } from "../db/db-time.js";
+import type { Database, ExecutionRow, ExecutionRowUpdate, NewExecutionRow } from "../db/schema.js";
+import { type DbExecutor, inTransaction } from "./db-executor.js";
+import { withDbErrors } from "./dialects/translate-db-error.js";
+import type { FilterExpression } from "./filters/filter-expression.js";
+import { hasFilterOnField } from "./filters/filter-expression.js";
+import { filterEntities, filterToSql, sortExpression } from "./filters/filter-sql.js";
+import { type ExecutionKey, executionKeyText } from "./keys.js";
+import { type ListInput, validateLimit } from "./pagination.js";
+import { concurrentUpdateError, type GuardedUpdateOptions } from "./row-update.js";
+
+/** `admin.ExecutionState`. */
+export const EXECUTION_ACTIVE = 0;
+/** `admin.ExecutionState`. */
+export const EXECUTION_ARCHIVED = 1;
+
+/** A label or deprecated tag of an execution request, stored in `execution_tags`. */
+export interface ExecutionTag {
+  key: string;
+  /** "" for deprecated `spec.tags`. */
+  value: string;
+}
+
+/** Columns of an execution an update may change (never its key or id). */
+export type ExecutionChanges = Omit<
+  ExecutionRowUpdate,
+  "id" | "execution_project" | "execution_domain" | "execution_name" | "created_at"
+>;
+
+/** Workflow executions (`executions`, `execution_tags`). */
+export interface ExecutionRepo {
+  /**
+   * Inserts an execution and its tags in one transaction and returns the new row id.
+   * @throws AloftError AlreadyExists when the execution name is taken in the project and domain.
+   */
+  create(execution: NewExecutionRow, tags?: readonly ExecutionTag[]): Promise<number>;
+  /** @throws AloftError NotFound "missing entity of type execution with identifier …". */
+  get(key: ExecutionKey): Promise<ExecutionRow>;
+  /** The execution, or undefined. */
+  find(key: ExecutionKey): Promise<ExecutionRow | undefined>;
+  /** The execution with row id `id`, or undefined. */
+  findById(id: number): Promise<ExecutionRow | undefined>;
+  /**
+   * Writes the given columns (and `updated_at`) of row `id`.
+   * @throws AloftError NotFound if the row is gone; Aborted if `expectPhase` no longer holds.
+   */
+  update(id: number, changes: ExecutionChanges, options?: GuardedUpdateOptions): Promise<void>;
+  /**
+   * Executions matching `input.filters` (entity `e`; joins `l`, `w`, `t`, `at`/`et`). Unless a filter
+   * names `state`, archived executions are left out (flyteadmin's default). Keeps flyteadmin's tag
+   * join, on `execution_name` alone and not de-duplicated: an execution with two matching tags is
+   * listed twice. Default order `id` descending.
+   */
+  list(input: ListInput): Promise<ExecutionRow[]>;
+  /** How many executions match `filters` (same joins as `list`, no default state filter). */
+  count(input: { filters?: readonly FilterExpression[] }): Promise<number>;
+  /** The tags stored for an execution, ordered by key and value. */
+  listTags(key: ExecutionKey): Promise<ExecutionTag[]>;
+}
+
+/** The Kysely {@link ExecutionRepo}. */
+export function createExecutionRepo(db: DbExecutor): ExecutionRepo {
+  return withDbErrors<ExecutionRepo>({
+    async create(execution, tags = []) {
+      const now = nowDbTime();
+      const row = { ...execution, created_at: execution.created_at ?? now, updated_at: execution.updated_at ?? now };
+      const insert = async (executor: DbExecutor): Promise<number> => {
+        const { id } = await executor.insertInto("executions").values(row).returning("id").executeTakeFirstOrThrow();
+        if (tags.length > 0) {
+          await executor
+            .insertInto("execution_tags")
+            .values(
+              tags.map((tag) => ({
+                execution_project: execution.execution_project,
+                execution_domain: execution.execution_domain,
+                execution_name: execution.execution_name,
+                key: tag.key,
+                value: tag.value,
+                created_at: row.created_at,
+                updated_at: row.updated_at,
+              })),
+            )
+            .execute();
+        }
+        return id;
+      };
+      return tags.length === 0 ? insert(db) : inTransaction(db, insert);
+    },
+
+    async get(key) {
+      const row = await this.find(key);
+      if (row === undefined) {
+        throw AloftError.notFound(`missing entity of type execution with identifier ${executionKeyText(key)}`);
+      }
+      return row;
+    },
+
+    find(key) {
+      return db
+        .selectFrom("executions")
+        .selectAll()
+        .where("execution_project", "=", key.project)
+        .where("execution_domain", "=", key.domain)
+        .where("execution_name", "=", key.name)
+        .executeTakeFirst();
+    },
+
+    findById(id) {
+      return db.selectFrom("executions").selectAll().where("id", "=", id).executeTakeFirst();
+    },
+
+    async update(id, changes, options = {}) {
+      let query = db
+        .updateTable("executions")
+        .set({ ...changes, updated_at: changes.updated_at ?? nowDbTime() })
+        .where("id", "=", id);
+      if (options.expectPhase !== undefined) query = query.where("phase", "=", options.expectPhase);
+      const result = await query.executeTakeFirst();
+      if (result.numUpdatedRows > 0n) return;
+      if (options.expectPhase !== undefined && (await this.findById(id)) !== undefined) {
+        throw concurrentUpdateError("execution", id, options.expectPhase);
+      }
+      throw AloftError.notFound("missing entity of type execution");
+    },
+
+    list(input) {
+      validateLimit(input.limit);
+      const filters = input.filters ?? [];
+      let query = joined(db, filters).selectAll("executions");
+      for (const filter of filters) query = query.where(filterToSql(filter));
+      if (!hasFilterOnField(filters, "state")) query = query.where("executions.state", "=", EXECUTION_ACTIVE);
+      const direction = input.sort?.direction ?? "desc";
+      if (input.sort !== undefined) query = query.orderBy(sortExpression(input.sort), direction);
+      return query
+        .orderBy("executions.id", direction)
+        .limit(input.limit)
+        .offset(input.offset ?? 0)
+        .execute();
+    },
+
+    async count(input) {
+      const filters = input.filters ?? [];
+      let query = joined(db, filters).select((eb) => eb.fn.countAll<number>().as("count"));
+      for (const filter of filters) query = query.where(filterToSql(filter));
+      const { count } = await query.executeTakeFirstOrThrow();
+      return Number(count);
+    },
+
+    listTags(key) {
+      return db
+        .selectFrom("execution_tags")
+        .select(["key", "value"])
+        .where("execution_project", "=", key.project)
+        .where("execution_domain", "=", key.domain)
+        .where("execution_name", "=", key.name)
+        .orderBy("key")
+        .orderBy("value")
+        .execute();
+    },
+  });
+}
+
+/** `executions` with the joins `filters` need (flyteadmin's `ExecutionRepo.List`). */
+function joined(db: Kysely<Database>, filters: readonly FilterExpression[]) {
+  const entities = filterEntities(filters);
+  return db
+    .selectFrom("executions")
+    .$if(entities.has("l"), (query) => query.innerJoin("launch_plans", "launch_plans.id", "executions.launch_plan_id"))
+    .$if(entities.has("w"), (query) => query.innerJoin("workflows", "workflows.id", "executions.workflow_id"))
+    .$if(entities.has("t"), (query) => query.innerJoin("tasks", "tasks.id", "executions.task_id"))
+    .$if(entities.has("et"), (query) =>
+      query.innerJoin("execution_tags", "execution_tags.execution_name", "executions.execution_name"),
+    );
+}

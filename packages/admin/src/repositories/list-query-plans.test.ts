@@ -1,0 +1,135 @@
+import { type CompiledQuery, type KyselyPlugin, sql } from "kysely";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createRepositories, type Repositories } from "./create-repositories.js";
+import { fieldFilter, identifierFilters } from "./filters/filter-expression.js";
+import { parseFilters } from "./filters/parse-filters.js";
+import { parseSort } from "./filters/sort-parameter.js";
+import { DIALECTS, openTestDatabase, type TestDatabase } from "./test-databases.test-helper.js";
+
+const postgres = DIALECTS.find((dialect) => dialect.name === "postgres");
+
+interface PlanNode {
+  "Node Type": string;
+  "Relation Name"?: string;
+  Plans?: PlanNode[];
+}
+
+function scansOf(plan: PlanNode): string[] {
+  const here = plan["Relation Name"] === undefined ? [] : [`${plan["Node Type"]} on ${plan["Relation Name"]}`];
+  return [...here, ...(plan.Plans ?? []).flatMap(scansOf)];
+}
+
+describe.skipIf(postgres?.skip !== undefined)(
+  `hot list queries use indexes [postgres]${postgres?.skip === undefined ? "" : ` (skipped: ${postgres.skip})`}`,
+  () => {
+    let t: TestDatabase;
+    let repos: Repositories;
+    let captured: CompiledQuery[] = [];
+
+    beforeAll(async () => {
+      t = await openTestDatabase("postgres");
+      const db = t.database.db;
+      // Capture what the repositories send, to EXPLAIN exactly those queries.
+      const capture: KyselyPlugin = {
+        transformQuery: (args) => {
+          captured.push(db.getExecutor().compileQuery(args.node, args.queryId));
+          return args.node;
+        },
+        transformResult: (args) => Promise.resolve(args.result),
+      };
+      repos = createRepositories({ db: db.withPlugin(capture), capabilities: t.database.capabilities });
+      await sql`
+        INSERT INTO executions (execution_project, execution_domain, execution_name, phase, closure, spec,
+          execution_created_at, created_at, updated_at, launch_plan_id, workflow_id)
+        SELECT 'project' || (i % 100), 'development', 'e' || i,
+          (ARRAY['RUNNING','SUCCEEDED','FAILED','QUEUED'])[1 + i % 4], '\\x00', '\\x00',
+          now() - (i || ' seconds')::interval, now() - (i || ' seconds')::interval, now(), 1 + i % 50, 1 + i % 50
+        FROM generate_series(1, 20000) AS i`.execute(db);
+      await sql`
+        INSERT INTO node_executions (execution_project, execution_domain, execution_name, node_id, phase, closure,
+          parent_id, created_at, updated_at)
+        SELECT 'project' || (i % 100), 'development', 'e' || (i / 10), 'n' || (i % 10), 'RUNNING', '\\x00',
+          NULL, now(), now()
+        FROM generate_series(1, 20000) AS i`.execute(db);
+      await sql`
+        INSERT INTO task_executions (project, domain, name, version, execution_project, execution_domain, execution_name,
+          node_id, retry_attempt, phase, closure, created_at, updated_at)
+        SELECT 'project' || (i % 100), 'development', 't', 'v', 'project' || (i % 100), 'development', 'e' || (i / 10),
+          'n' || (i % 10), 0, 'RUNNING', '\\x00', now(), now()
+        FROM generate_series(1, 20000) AS i`.execute(db);
+      await sql`
+        INSERT INTO tasks (project, domain, name, version, closure, type, created_at, updated_at)
+        SELECT 'project' || (i % 100), 'development', 'task' || (i % 20), 'v' || i, '\\x00', 'python-task', now(), now()
+        FROM generate_series(1, 20000) AS i`.execute(db);
+      await sql`ANALYZE`.execute(db);
+    }, 120_000);
+
+    afterAll(async () => {
+      await t.close();
+    });
+
+    async function plannedScans(run: () => Promise<unknown>): Promise<string[]> {
+      captured = [];
+      await run();
+      const [query] = captured;
+      if (query === undefined) throw new Error("no query captured");
+      const explained = await t.database.db.executeQuery<{ "QUERY PLAN": [{ Plan: PlanNode }] }>({
+        ...query,
+        sql: `EXPLAIN (FORMAT JSON) ${query.sql}`,
+      });
+      const plan = explained.rows[0]?.["QUERY PLAN"][0]?.Plan;
+      if (plan === undefined) throw new Error("no plan");
+      return scansOf(plan);
+    }
+
+    const sort = parseSort({ key: "created_at", direction: 0 }, "e");
+    const scope = identifierFilters("e", { project: "project7", domain: "development" });
+
+    it("lists a project's recent executions through an index", async () => {
+      const scans = await plannedScans(() =>
+        repos.executions.list({ filters: scope, limit: 20, ...(sort ? { sort } : {}) }),
+      );
+      expect(scans.filter((scan) => scan.endsWith("on executions"))).not.toContainEqual("Seq Scan on executions");
+      expect(scans.some((scan) => /Index|Bitmap/.test(scan))).toBe(true);
+    });
+
+    it("filters a project's executions by phase through an index", async () => {
+      const filters = [...scope, ...parseFilters("eq(phase,RUNNING)", "e")];
+      const scans = await plannedScans(() => repos.executions.list({ filters, limit: 20 }));
+      expect(scans).not.toContainEqual("Seq Scan on executions");
+    });
+
+    it("lists an execution's top-level nodes and a node's task executions through indexes", async () => {
+      const nodeScans = await plannedScans(() =>
+        repos.nodeExecutions.list({
+          filters: identifierFilters("ne", { project: "project7", domain: "development", name: "e70" }),
+          limit: 50,
+          parent: "top-level",
+        }),
+      );
+      expect(nodeScans).not.toContainEqual("Seq Scan on node_executions");
+      const taskScans = await plannedScans(() =>
+        repos.taskExecutions.list({
+          filters: [
+            ...identifierFilters("te", { project: "project7", domain: "development", name: "e70" }),
+            fieldFilter({ entity: "te", fn: "eq", field: "node_id", value: "n7" }),
+          ],
+          limit: 50,
+        }),
+      );
+      expect(taskScans).not.toContainEqual("Seq Scan on task_executions");
+    });
+
+    it("finds the latest versions of a task name through an index", async () => {
+      const taskSort = parseSort({ key: "created_at", direction: 0 }, "t");
+      const scans = await plannedScans(() =>
+        repos.tasks.list({
+          filters: identifierFilters("t", { project: "project7", domain: "development", name: "task7" }),
+          limit: 20,
+          ...(taskSort ? { sort: taskSort } : {}),
+        }),
+      );
+      expect(scans).not.toContainEqual("Seq Scan on tasks");
+    });
+  },
+);

@@ -1,0 +1,12 @@
+import type { HandlerContext } from "@connectrpc/connect";
+import type { ManagerContext } from "../managers/interfaces.js";
+import { identityKey, requestIdKey } from "../server/context-keys.js";
+
+/** The manager-facing view of a call's context. */
+export function managerContext(context: HandlerContext): ManagerContext {
+  return {
+    requestId: context.values.get(requestIdKey),
+    identity: context.values.get(identityKey),
+    signal: context.signal,
+  };
+}

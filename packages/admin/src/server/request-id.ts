@@ -1,0 +1,20 @@
+import { randomBytes } from "node:crypto";
+
+/** Kubernetes' `rand.String` alphabet (no vowels, no confusable digits), which flyteadmin's ids use. */
+const ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
+const MAX_INCOMING_LENGTH = 256;
+
+/** The header (and gRPC metadata key) flyteadmin reads request ids from. */
+export const REQUEST_ID_HEADER = "x-request-id";
+
+/**
+ * The caller's `x-request-id` if it sent one (cut to 256 characters, since it only feeds logs), else a new
+ * flyteadmin-style id: `a-` followed by 20 random characters.
+ */
+export function requestIdFrom(incoming: string | null | undefined): string {
+  if (incoming !== undefined && incoming !== null && incoming !== "") return incoming.slice(0, MAX_INCOMING_LENGTH);
+  const bytes = randomBytes(20);
+  let id = "a-";
+  for (const byte of bytes) id += ALPHABET[byte % ALPHABET.length];
+  return id;
+}
