@@ -36,6 +36,9 @@ export function createProgram(options: CreateProgramOptions): Command {
     })
     .showSuggestionAfterError(true)
     .addHelpText("after", helpFooter)
+    // Commands own their options (`aloft package … --version v` must not print aloft's version):
+    // program options are recognised only before the command name.
+    .enablePositionalOptions()
     .exitOverride();
 
   for (const command of options.commands) command.register(program, context);

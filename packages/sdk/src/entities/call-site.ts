@@ -3,8 +3,10 @@ import { dirname, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { CallSite } from "./entity.js";
 
-// The SDK's own source (src/ or dist/): frames inside it are skipped so a call site is the user's line.
-const SDK_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+// The SDK package folder: frames inside it are skipped so a call site is the user's line. It is the
+// package root, not dist/, because with source maps on (vitest, --enable-source-maps) frames of the
+// built SDK map back to src/.
+const SDK_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const FRAME = /^\s*at (?:.*? \()?(.+?):(\d+):(\d+)\)?\s*$/;
 // The SDK's own tests sit beside its code; they are "user" code for the purpose of call sites.
 const TEST_FILE = /\.test(-helper)?\.[cm]?[jt]s$/;

@@ -212,7 +212,10 @@ function operand(spec: OperandSpec): Operand {
     case "none":
       // flytekit's is_none: the right operand is the scalar none.
       return create(OperandSchema, {
-        val: { case: "scalar", value: create(ScalarSchema, { value: { case: "noneType", value: create(VoidSchema) } }) },
+        val: {
+          case: "scalar",
+          value: create(ScalarSchema, { value: { case: "noneType", value: create(VoidSchema) } }),
+        },
       });
   }
 }

@@ -102,9 +102,7 @@ export interface CalleeSpec {
 
 /** An operand of a comparison in a branch condition. @internal */
 export type OperandSpec =
-  | { kind: "var"; ref: RefState }
-  | { kind: "primitive"; primitive: Primitive }
-  | { kind: "none" };
+  { kind: "var"; ref: RefState } | { kind: "primitive"; primitive: Primitive } | { kind: "none" };
 
 /** The comparison operators of flyteidl `ComparisonExpression`. */
 export type ComparisonOperator = "eq" | "ne" | "gt" | "gte" | "lt" | "lte";
