@@ -34,6 +34,26 @@ describeBlobStoreContract("FsBlobStore", async () => {
   };
 });
 
+// The same contract with small bodies written through the synchronous path.
+describeBlobStoreContract("FsBlobStore with synchronous small writes", async () => {
+  const dir = await makeTempDir("aloft-fs-store-sync-");
+  const server = await startFsBlobServer(() => store);
+  const store = new FsBlobStore({
+    root: dir.path,
+    signing: { secret: SECRET, publicBaseUrl: server.publicBaseUrl },
+    syncWriteMaxBytes: 64 * 1024,
+  });
+  return {
+    store,
+    root: fileUri(dir.path),
+    foreignUri: "gs://bucket/key",
+    teardown: async () => {
+      await server.close();
+      await dir.cleanup();
+    },
+  };
+});
+
 describe("FsBlobStore", () => {
   let dir: { path: string; cleanup: () => Promise<void> };
   let store: FsBlobStore;

@@ -28,6 +28,14 @@ export interface WhitelistScope {
   domain: string;
 }
 
+/** A project created at start-up unless it exists (flyteadmin's `migrate seed-projects`). */
+export interface SeedProject {
+  /** The project id (and name); a DNS-1123 label. */
+  name: string;
+  /** @default "<name> description" */
+  description: string;
+}
+
 /** Kubernetes quantities (`"500m"`, `"1Gi"`) per resource, as flyteadmin's `task_resources` entries. */
 export interface TaskResourceSet {
   cpu?: string;
@@ -186,6 +194,11 @@ export interface AdminConfig {
   };
   /** Task types that need whitelisting, and where each may be used; empty = every type allowed. */
   taskTypeWhitelist: Record<string, WhitelistScope[]>;
+  /**
+   * Projects created at start-up when missing, never changed when present (flyteadmin's `migrate seed-projects`,
+   * which uses `FirstOrCreate`). @default []
+   */
+  seedProjects: SeedProject[];
 }
 
 /** Durations: a Go duration string (`"90s"`, `"1h30m"`) or a number of milliseconds. */
@@ -245,6 +258,8 @@ export interface AdminConfigInput {
   taskResources?: { defaults?: TaskResourceSet; limits?: TaskResourceSet };
   namespaceMapping?: { template?: string };
   taskTypeWhitelist?: Record<string, WhitelistScope[]>;
+  /** Project names, or `{ name, description }` mappings. */
+  seedProjects?: (string | { name: string; description?: string })[];
 }
 
 /** Options of {@link compileAdminConfig}. */
@@ -274,7 +289,7 @@ export function compileAdminConfig(input: unknown = {}, options: CompileAdminCon
     return isAbsolute(expanded) ? expanded : resolve(baseDir, expanded);
   };
 
-  const root = ConfigReader.root(input);
+  const root = ConfigReader.root(withSeedProjectMappings(input));
   const server = root.section("server");
   const host = server.string("host", "127.0.0.1");
   const port = server.integer("port", DEFAULT_ADMIN_PORT, { min: 0, max: 65535 });
@@ -423,6 +438,18 @@ export function compileAdminConfig(input: unknown = {}, options: CompileAdminCon
       return scope;
     }),
   );
+  const seedProjects = root.list("seedProjects", [], (item) => {
+    const name = item.requiredString("name");
+    if (!DNS_1123_LABEL.test(name)) {
+      item.fail("name", `must be a DNS-1123 label (lowercase letters, digits and '-', at most 63), got "${name}"`);
+    }
+    const project = { name, description: item.string("description", `${name} description`) };
+    item.finish();
+    return project;
+  });
+  // Like flyteadmin's seeding, a name given twice is created once (the first entry wins).
+  const uniqueSeeds: SeedProject[] = [];
+  for (const project of seedProjects) if (!uniqueSeeds.some((p) => p.name === project.name)) uniqueSeeds.push(project);
   root.finish();
 
   return {
@@ -437,7 +464,18 @@ export function compileAdminConfig(input: unknown = {}, options: CompileAdminCon
     taskResources: compiledTaskResources,
     namespaceMapping: { template },
     taskTypeWhitelist,
+    seedProjects: uniqueSeeds,
   };
+}
+
+const DNS_1123_LABEL = /^(?=.{1,63}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** `seedProjects` may list bare names (as `flyteadmin migrate seed-projects` takes them): make them mappings. */
+function withSeedProjectMappings(input: unknown): unknown {
+  if (typeof input !== "object" || input === null || Array.isArray(input)) return input;
+  const seeds = (input as Record<string, unknown>)["seedProjects"];
+  if (!Array.isArray(seeds)) return input;
+  return { ...input, seedProjects: seeds.map((item: unknown) => (typeof item === "string" ? { name: item } : item)) };
 }
 
 /** Parses a database URL as `ALOFT_DATABASE_URL` and `database.url` take it. */

@@ -4,7 +4,12 @@ import { Code } from "@aloft/idl";
 import { makeTempDir } from "@aloft/test-helpers";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DIALECTS, openTestDatabase, type TestDatabase } from "../repositories/test-databases.test-helper.js";
+import {
+  DIALECTS,
+  openTestDatabase,
+  TEST_POSTGRES_URL,
+  type TestDatabase,
+} from "../repositories/test-databases.test-helper.js";
 import { createDatabase } from "./create-database.js";
 import { migrateToLatest } from "./migrate-to-latest.js";
 
@@ -127,3 +132,28 @@ for (const dialect of DIALECTS) {
     });
   });
 }
+
+describe.skipIf(TEST_POSTGRES_URL === undefined)("PostgreSQL prepared statements", () => {
+  it("prepares repeated data statements once per connection and runs multi-statement scripts unprepared", async () => {
+    const schema = `aloft_prepared_${Date.now().toString(36)}`;
+    const database = await createDatabase({ url: TEST_POSTGRES_URL!, schema, poolSize: 1 });
+    try {
+      await migrateToLatest(database);
+      const db = database.db;
+      for (let i = 0; i < 3; i++)
+        await db.selectFrom("projects").selectAll().where("identifier", "=", `p${i}`).execute();
+      await sql.raw(`DELETE FROM "projects"; DELETE FROM "tasks";`).execute(db);
+      const { rows } = await sql<{ statement: string }>`SELECT statement FROM pg_prepared_statements`.execute(db);
+      const projectLookups = rows.filter((r) =>
+        r.statement.startsWith('select * from "projects" where "identifier" = $1'),
+      );
+      expect(projectLookups).toHaveLength(1);
+      expect(rows.some((r) => r.statement.includes("DELETE FROM"))).toBe(false);
+    } finally {
+      await database.close();
+      const cleanup = await createDatabase({ url: TEST_POSTGRES_URL! });
+      await sql.raw(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).execute(cleanup.db);
+      await cleanup.close();
+    }
+  });
+});

@@ -1,7 +1,8 @@
 import { homedir } from "node:os";
 import { resolve } from "node:path";
 import { AloftError } from "@aloft/idl";
-import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
+import { createHash } from "node:crypto";
+import { Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient, SqliteDialect } from "kysely";
 import pg from "pg";
 import {
   type DialectCapabilities,
@@ -131,13 +132,67 @@ async function createPostgres(url: string, options: CreateDatabaseOptions): Prom
     await pool.end();
     throw translateDbError(error);
   }
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: withPreparedStatements(pool) }) });
   return {
     db,
     capabilities: POSTGRES_CAPABILITIES,
     schema,
     postgresConnection: connection,
     close: () => db.destroy(),
+  };
+}
+
+/** Most statements prepared on one connection; beyond it, new statement texts run unprepared. */
+const MAX_PREPARED_PER_CONNECTION = 256;
+const STATEMENT_NAMES_REMEMBERED = 4096;
+const PREPARABLE = /^\s*(select|insert|update|delete|with)\b/i;
+
+/**
+ * Runs data statements as named prepared statements, so PostgreSQL plans each statement text once per
+ * connection instead of on every call (planning a lookup on `executions`, with its many indexes, costs more than
+ * running it). node-postgres prepares a named statement on first use and reuses it after; the texts are
+ * Kysely's compiled SQL with `$n` parameters, so values never change the text. A connection prepares at most
+ * {@link MAX_PREPARED_PER_CONNECTION} texts (server memory stays bounded however many filter shapes clients use).
+ */
+function withPreparedStatements(pool: pg.Pool): PostgresPool {
+  const names = new Map<string, string>();
+  const prepared = new WeakMap<pg.PoolClient, Set<string>>();
+  const nameOf = (text: string): string => {
+    let name = names.get(text);
+    if (name === undefined) {
+      name = `aloft_${createHash("sha256").update(text).digest("base64url").slice(0, 24)}`;
+      if (names.size >= STATEMENT_NAMES_REMEMBERED) names.delete(names.keys().next().value!);
+      names.set(text, name);
+    }
+    return name;
+  };
+  return {
+    async connect() {
+      const client = await pool.connect();
+      let names = prepared.get(client);
+      if (names === undefined) {
+        names = new Set();
+        prepared.set(client, names);
+      }
+      const known = names;
+      const wrapped = {
+        query(textOrCursor: unknown, parameters?: ReadonlyArray<unknown>): unknown {
+          // Only single statements can be prepared; a raw script of several runs as it is.
+          if (typeof textOrCursor !== "string" || !PREPARABLE.test(textOrCursor) || textOrCursor.includes(";")) {
+            return client.query(textOrCursor as string, parameters as unknown[]);
+          }
+          const name = nameOf(textOrCursor);
+          if (!known.has(name)) {
+            if (known.size >= MAX_PREPARED_PER_CONNECTION) return client.query(textOrCursor, parameters as unknown[]);
+            known.add(name);
+          }
+          return client.query({ name, text: textOrCursor, values: parameters as unknown[] });
+        },
+        release: () => client.release(),
+      };
+      return wrapped as PostgresPoolClient;
+    },
+    end: () => pool.end(),
   };
 }
 

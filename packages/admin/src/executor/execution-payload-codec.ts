@@ -91,6 +91,22 @@ function parse(text: string): Encoded {
   return encoded;
 }
 
+/**
+ * Encoded closures by object: launches of one workflow share one adjusted closure object (see
+ * `workflow-closure-cache.ts`), which is never changed, so it is encoded once.
+ */
+const encodedClosures = new WeakMap<object, string>();
+
+function encodeClosure(closure: ExecutionRequest["workflowClosure"]): string | undefined {
+  if (closure === undefined) return undefined;
+  let encoded = encodedClosures.get(closure);
+  if (encoded === undefined) {
+    encoded = encodeMessage(CompiledWorkflowClosureSchema, closure)!;
+    encodedClosures.set(closure, encoded);
+  }
+  return encoded;
+}
+
 /** An {@link ExecutionRequest} as an `execution_queue.payload`. */
 export function encodeExecutionRequest(request: ExecutionRequest): string {
   return JSON.stringify({
@@ -99,7 +115,7 @@ export function encodeExecutionRequest(request: ExecutionRequest): string {
     namespace: request.namespace,
     referenceWorkflowName: request.referenceWorkflowName,
     referenceLaunchPlanName: request.referenceLaunchPlanName,
-    workflowClosure: encodeMessage(CompiledWorkflowClosureSchema, request.workflowClosure),
+    workflowClosure: encodeClosure(request.workflowClosure),
     workflowClosureUri: request.workflowClosureUri,
     inputsUri: request.inputsUri,
     inputs: encodeMessage(LiteralMapSchema, request.inputs),

@@ -33,7 +33,8 @@ export interface ExecutionRequest {
   referenceLaunchPlanName: string;
   /**
    * The compiled workflow, with execution-time adjustments (task resources, queues) applied. Inline
-   * when given; otherwise the engine reads it from {@link workflowClosureUri}.
+   * when given; otherwise the engine reads it from {@link workflowClosureUri}. Possibly shared with other
+   * executions of the same workflow: executors must not change it.
    */
   workflowClosure?: CompiledWorkflowClosure;
   /** Blob URI of the compiled workflow closure; at least one of the two is set. */

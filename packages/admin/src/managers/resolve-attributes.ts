@@ -33,6 +33,7 @@ import {
 import { IdentitySchema, type SecurityContext, SecurityContextSchema } from "@aloft/idl/gen/flyteidl/core/security_pb";
 import type { AdminConfig, TaskResourceSet } from "../config/admin-config.js";
 import type { ResourceRepo } from "../repositories/resource-repo.js";
+import type { ResourceSnapshot } from "./resource-snapshot.js";
 import { matchingAttributesFromRow, resourceTypeName } from "../transformers/resource-transformer.js";
 
 /** Which attributes to look up; omitted levels are "" (any). */
@@ -61,17 +62,20 @@ export interface ResolvedAttributes {
  *   a workflow without a project, a launch plan without a workflow).
  */
 export async function findMatchableAttributes(
-  resources: Pick<ResourceRepo, "get">,
+  resources: Pick<ResourceRepo, "get"> & Partial<Pick<ResourceSnapshot, "find">>,
   query: MatchableAttributesQuery,
 ): Promise<ResolvedAttributes | undefined> {
+  const id = {
+    project: query.project,
+    domain: query.domain ?? "",
+    workflow: query.workflow ?? "",
+    launchPlan: query.launchPlan ?? "",
+    resourceType: resourceTypeName(query.resourceType),
+  };
   try {
-    const row = await resources.get({
-      project: query.project,
-      domain: query.domain ?? "",
-      workflow: query.workflow ?? "",
-      launchPlan: query.launchPlan ?? "",
-      resourceType: resourceTypeName(query.resourceType),
-    });
+    // A snapshot answers "none" without building a NotFound error (lookups are frequent and usually find nothing).
+    const row = resources.find === undefined ? await resources.get(id) : await resources.find(id);
+    if (row === undefined) return undefined;
     return {
       attributes: matchingAttributesFromRow(row),
       project: row.project,

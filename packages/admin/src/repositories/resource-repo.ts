@@ -50,6 +50,11 @@ export interface ResourceRepo {
   findExact(id: ResourceId): Promise<ResourceRow | undefined>;
   /** Every row of a type, all projects, highest priority first. */
   listAll(resourceType: string): Promise<ResourceRow[]>;
+  /**
+   * Every row of the given types that a lookup for `project` and `domain` (at any workflow or launch plan) could
+   * match: project and domain each equal or "". One query for several lookups (see `managers/resource-snapshot.ts`).
+   */
+  listCandidates(scope: { project: string; domain: string; resourceTypes: readonly string[] }): Promise<ResourceRow[]>;
   /** Deletes the row with exactly this id; nothing happens if there is none. */
   delete(id: ResourceId): Promise<void>;
 }
@@ -58,7 +63,7 @@ export interface ResourceRepo {
 export function createResourceRepo(db: DbExecutor): ResourceRepo {
   return withDbErrors<ResourceRepo>({
     async createOrUpdate(input) {
-      if (!isValidResourceId(input)) throw invalidInput(input);
+      if (!isValidResourceId(input)) throw invalidResourceId(input);
       if (input.priority === 0)
         throw AloftError.invalidArgument(`missing and/or invalid parameters: invalid priority ${goValue(input)}`);
       const now = nowDbTime();
@@ -84,7 +89,7 @@ export function createResourceRepo(db: DbExecutor): ResourceRepo {
     },
 
     async get(id) {
-      if (!isValidResourceId(id)) throw invalidInput(id);
+      if (!isValidResourceId(id)) throw invalidResourceId(id);
       const row = await db
         .selectFrom("resources")
         .selectAll()
@@ -96,15 +101,15 @@ export function createResourceRepo(db: DbExecutor): ResourceRepo {
         .orderBy("priority", "desc")
         .orderBy("id", "asc")
         .executeTakeFirst();
-      if (row === undefined) throw notFound(id);
+      if (row === undefined) throw resourceNotFound(id);
       return row;
     },
 
     async getProjectLevel(id) {
       const full = { project: id.project, domain: "", workflow: "", launchPlan: "", resourceType: id.resourceType };
-      if (id.project === "") throw invalidInput(full);
+      if (id.project === "") throw invalidResourceId(full);
       const row = await this.findExact(full);
-      if (row === undefined) throw notFound(full);
+      if (row === undefined) throw resourceNotFound(full);
       return row;
     },
 
@@ -130,6 +135,19 @@ export function createResourceRepo(db: DbExecutor): ResourceRepo {
         .execute();
     },
 
+    listCandidates(scope) {
+      if (scope.resourceTypes.length === 0) return Promise.resolve([]);
+      return db
+        .selectFrom("resources")
+        .selectAll()
+        .where("resource_type", "in", [...scope.resourceTypes])
+        .where("project", "in", anyOr(scope.project))
+        .where("domain", "in", anyOr(scope.domain))
+        .orderBy("priority", "desc")
+        .orderBy("id", "asc")
+        .execute();
+    },
+
     async delete(id) {
       await db
         .deleteFrom("resources")
@@ -144,10 +162,10 @@ export function createResourceRepo(db: DbExecutor): ResourceRepo {
 }
 
 /**
- * flyteadmin's rules (`resource_repo.go`): a type is required; project or domain is set; a workflow
+ * flyteadmin's rules (`resource_repo.go`) for a lookup or write to make sense: a type is required; project or domain is set; a workflow
  * needs a project; a launch plan needs a workflow.
  */
-function isValidResourceId(id: ResourceId): boolean {
+export function isValidResourceId(id: ResourceId): boolean {
   if (id.resourceType === "") return false;
   if (id.domain === "" && id.project === "") return false;
   if (id.project === "" && (id.workflow !== "" || id.launchPlan !== "")) return false;
@@ -159,13 +177,15 @@ function anyOr(value: string): string[] {
   return value === "" ? [""] : ["", value];
 }
 
-function notFound(id: ResourceId): AloftError {
+/** NotFound "Resource [{Project:p Domain:d Workflow:w LaunchPlan:l ResourceType:t}] not found", as flyteadmin. */
+export function resourceNotFound(id: ResourceId): AloftError {
   return AloftError.notFound(
     `Resource [{Project:${id.project} Domain:${id.domain} Workflow:${id.workflow} LaunchPlan:${id.launchPlan} ResourceType:${id.resourceType}}] not found`,
   );
 }
 
-function invalidInput(id: ResourceId): AloftError {
+/** InvalidArgument "missing and/or invalid parameters: {p d w l t}", as flyteadmin. */
+export function invalidResourceId(id: ResourceId): AloftError {
   return AloftError.invalidArgument(`missing and/or invalid parameters: ${goValue(id)}`);
 }
 

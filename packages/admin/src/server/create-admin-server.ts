@@ -4,6 +4,7 @@
  * flyteadmin's REST routes, gRPC health and reflection, `/healthcheck`, `/metrics` and signed blob URLs, with
  * CORS in front of everything.
  */
+import { setMaxListeners } from "node:events";
 import { readFileSync } from "node:fs";
 import { ServerResponse } from "node:http";
 import { AloftError, flyteidlRegistry } from "@aloft/idl";
@@ -73,6 +74,8 @@ export function createAdminServer(options: AdminServerOptions): AdminServer {
   const logger = options.logger.child({ component: "server" });
   const metrics = options.metrics ?? new AdminMetrics();
   const shutdown = new AbortController();
+  // Every in-flight call links its signal to this one: more than 10 at once is normal, not a leak.
+  setMaxListeners(0, shutdown.signal);
   const interceptors = [
     createRpcInterceptor({
       logger: options.logger.child({ component: "rpc" }),

@@ -18,7 +18,6 @@ import { createServer as createNetServer, type AddressInfo, type Server as NetSe
 import { TLSSocket } from "node:tls";
 import type { Logger } from "pino";
 import type { NodeHandler, NodeRequest, NodeResponse } from "./node-types.js";
-import { ReplayDuplex } from "./replay-duplex.js";
 
 const HTTP2_PREFACE = Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", "latin1");
 
@@ -103,7 +102,10 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   let http1: ReturnType<typeof createHttp1Server> | undefined;
 
   if (options.tls) {
-    const secure = createSecureServer({ ...options.tls, allowHTTP1: true, ALPNProtocols: ["h2", "http/1.1"] }, handle);
+    const secure = createSecureServer(
+      { ...options.tls, allowHTTP1: true, ALPNProtocols: ["h2", "http/1.1"], noDelay: true },
+      handle,
+    );
     secure.on("session", trackSession);
     secure.on("connection", trackSocket);
     secure.on("tlsClientError", (error) => log.debug({ err: error }, "tls handshake failed"));
@@ -123,17 +125,23 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     const h2: Http2Server = createHttp2Server({}, handle);
     h2.on("session", trackSession);
     http1 = h1;
-    listener = createNetServer((socket) => {
+    // Without noDelay, Nagle's algorithm holds small HTTP/2 frames back until the peer's delayed ACK (about 40 ms
+    // on Linux): every unary gRPC call would take that long. node:http sets it for its own sockets; this listener
+    // accepts the sockets itself.
+    listener = createNetServer({ noDelay: true }, (socket) => {
       trackSocket(socket);
       if (closing) {
         socket.destroy();
         return;
       }
       sniff(socket, options.readHeaderTimeoutMs, (head, isHttp2) => {
+        socket.unshift(head);
         if (isHttp2) {
-          h2.emit("connection", new ReplayDuplex(socket, head));
+          // The session consumes the socket's native handle and first feeds it what is buffered in JS (node's
+          // http2 does so for sockets that arrive with data already read), so the sniffed bytes are not lost and
+          // every later byte takes the native path.
+          h2.emit("connection", socket);
         } else {
-          socket.unshift(head);
           h1.emit("connection", socket);
           socket.resume();
         }

@@ -17,12 +17,22 @@ import type { WorkflowExecutionIdentifier } from "@aloft/idl/gen/flyteidl/core/i
 import type { AdminConfig } from "../../config/admin-config.js";
 import type { Repositories } from "../../repositories/create-repositories.js";
 import { decodeColumn } from "../../transformers/proto-bytes.js";
+import { resourceTypeName } from "../../transformers/resource-transformer.js";
+import { loadResourceSnapshot, type ResourceSnapshot } from "../resource-snapshot.js";
 import {
   findMatchableAttributes,
   type PlatformTaskResources,
   resolveTaskResources,
   resolveWorkflowExecutionConfig,
 } from "../resolve-attributes.js";
+
+/** The attribute types a launch looks up. */
+const LAUNCH_RESOURCE_TYPES = [
+  MatchableResource.WORKFLOW_EXECUTION_CONFIG,
+  MatchableResource.TASK_RESOURCE,
+  MatchableResource.CLUSTER_ASSIGNMENT,
+  MatchableResource.PLUGIN_OVERRIDE,
+].map(resourceTypeName);
 
 /** What {@link resolveLaunchSettings} reads. */
 export interface LaunchSettingsDeps {
@@ -47,6 +57,8 @@ export interface LaunchSettingsInput {
   projectLabels: Uint8Array | null;
   /** Default `run_as.execution_identity`: the caller. */
   executionIdentity: string;
+  /** The attributes, when already loaded with {@link loadLaunchResources}. */
+  resources?: ResourceSnapshot;
 }
 
 /** Everything the engine hand-off needs beyond the execution's identity and inputs. */
@@ -70,8 +82,10 @@ export async function resolveLaunchSettings(
   input: LaunchSettingsInput,
 ): Promise<LaunchSettings> {
   const { executionId, spec, launchPlan, isTask } = input;
+  const resources =
+    input.resources ?? (await loadLaunchResources(deps.repos.resources, executionId.project, executionId.domain));
   const [executionConfig, platformResources, clusterAssignment, pluginOverrides] = await Promise.all([
-    resolveWorkflowExecutionConfig(deps.repos.resources, {
+    resolveWorkflowExecutionConfig(resources, {
       project: executionId.project,
       domain: executionId.domain,
       requestSpec: spec,
@@ -79,14 +93,14 @@ export async function resolveLaunchSettings(
       application: deps.application,
       executionIdentity: input.executionIdentity,
     }),
-    resolveTaskResources(deps.repos.resources, {
+    resolveTaskResources(resources, {
       project: executionId.project,
       domain: executionId.domain,
       workflow: input.workflowName,
       configured: deps.taskResources,
     }),
-    resolveClusterAssignment(deps.repos, executionId.project, executionId.domain, spec),
-    resolvePluginOverrides(deps.repos, {
+    resolveClusterAssignment(resources, executionId.project, executionId.domain, spec),
+    resolvePluginOverrides(resources, {
       project: executionId.project,
       domain: executionId.domain,
       // flyteadmin looks task launches up by the execution name; kept for parity.
@@ -114,6 +128,15 @@ export async function resolveLaunchSettings(
   return { executionConfig, labels, annotations, platformResources, clusterAssignment, pluginOverrides };
 }
 
+/** Every matchable attribute a launch in `project` and `domain` may use, in one query. */
+export function loadLaunchResources(
+  resources: Repositories["resources"],
+  project: string,
+  domain: string,
+): Promise<ResourceSnapshot> {
+  return loadResourceSnapshot(resources, { project, domain, resourceTypes: LAUNCH_RESOURCE_TYPES });
+}
+
 /**
  * flyteadmin's `resolveStringMap`: the preferred map when it is set, else the fallback, capped at `maxEntries`
  * (0 = no cap).
@@ -139,12 +162,12 @@ function projectLabels(bytes: Uint8Array | null): Record<string, string> {
 
 /** The CLUSTER_ASSIGNMENT attribute of the project and domain, or the request's pool when none is stored. */
 async function resolveClusterAssignment(
-  repos: Pick<Repositories, "resources">,
+  resources: ResourceSnapshot,
   project: string,
   domain: string,
   spec: ExecutionSpec,
 ): Promise<ClusterAssignment | undefined> {
-  const found = await findMatchableAttributes(repos.resources, {
+  const found = await findMatchableAttributes(resources, {
     resourceType: MatchableResource.CLUSTER_ASSIGNMENT,
     project,
     domain,
@@ -164,10 +187,10 @@ async function resolveClusterAssignment(
 }
 
 async function resolvePluginOverrides(
-  repos: Pick<Repositories, "resources">,
+  resources: ResourceSnapshot,
   query: { project: string; domain: string; workflow: string; launchPlan: string },
 ): Promise<PluginOverride[]> {
-  const found = await findMatchableAttributes(repos.resources, {
+  const found = await findMatchableAttributes(resources, {
     resourceType: MatchableResource.PLUGIN_OVERRIDE,
     ...query,
   });

@@ -1,38 +1,83 @@
 /**
  * Compiled workflow closures by blob URI. A workflow version is immutable and its closure URI names the
  * version, so a closure read once never changes; caching it saves a blob read and a decode on every launch.
+ * Launches also need the closure with the platform's task resources applied, which depends only on the closure
+ * and those resources, so that is cached too (and, being the same object each time, is encoded once for the
+ * engine hand-off).
  */
 import { clone } from "@bufbuild/protobuf";
 import { AloftError } from "@aloft/idl";
 import { WorkflowClosureSchema } from "@aloft/idl/gen/flyteidl/admin/workflow_pb";
 import { type CompiledWorkflowClosure, CompiledWorkflowClosureSchema } from "@aloft/idl/gen/flyteidl/core/compiler_pb";
 import { type BlobStore, readProto } from "@aloft/storage";
+import type { PlatformTaskResources } from "../resolve-attributes.js";
+import { applyTaskResourceDefaults } from "./task-resources.js";
 
-/** Reads compiled workflow closures, each a private copy the caller may change. */
+/** Reads compiled workflow closures. Both methods answer shared objects: callers must not change them. */
 export interface WorkflowClosureCache {
   /**
    * The compiled workflow stored at `uri`.
    * @throws AloftError Internal "Unable to read WorkflowClosure from location <uri> : …".
    */
   read(uri: string): Promise<CompiledWorkflowClosure>;
+  /**
+   * The compiled workflow at `uri` with every container task's resources defaulted and capped by `platform`
+   * (flyteadmin's `setCompiledTaskDefaults`), as an execution runs it.
+   * @throws AloftError Internal as {@link WorkflowClosureCache.read}.
+   */
+  forLaunch(uri: string, platform: PlatformTaskResources): Promise<CompiledWorkflowClosure>;
 }
 
-/** A cache of up to `maxEntries` closures, least recently used evicted first. */
+/** A cache of up to `maxEntries` closures (and as many adjusted ones), least recently used evicted first. */
 export function createWorkflowClosureCache(store: BlobStore, maxEntries = 256): WorkflowClosureCache {
-  const entries = new Map<string, CompiledWorkflowClosure>();
+  const closures = new LruMap<string, CompiledWorkflowClosure>(maxEntries);
+  const adjusted = new LruMap<string, CompiledWorkflowClosure>(maxEntries);
+  const read = async (uri: string): Promise<CompiledWorkflowClosure> => {
+    let closure = closures.get(uri);
+    if (closure === undefined) {
+      closure = await readCompiledWorkflow(store, uri);
+      closures.set(uri, closure);
+    }
+    return closure;
+  };
   return {
-    async read(uri) {
-      let closure = entries.get(uri);
+    read,
+    async forLaunch(uri, platform) {
+      const key = `${uri}\n${JSON.stringify(platform)}`;
+      let closure = adjusted.get(key);
       if (closure === undefined) {
-        closure = await readCompiledWorkflow(store, uri);
-        if (entries.size >= maxEntries) entries.delete(entries.keys().next().value!);
-      } else {
-        entries.delete(uri);
+        closure = clone(CompiledWorkflowClosureSchema, await read(uri));
+        for (const task of closure.tasks) applyTaskResourceDefaults(task, platform);
+        adjusted.set(key, closure);
       }
-      entries.set(uri, closure);
-      return clone(CompiledWorkflowClosureSchema, closure);
+      return closure;
     },
   };
+}
+
+/** A Map that forgets its least recently used entry beyond `maxEntries`. */
+class LruMap<K, V> {
+  readonly #entries = new Map<K, V>();
+  readonly #maxEntries: number;
+
+  constructor(maxEntries: number) {
+    this.#maxEntries = maxEntries;
+  }
+
+  get(key: K): V | undefined {
+    const value = this.#entries.get(key);
+    if (value !== undefined) {
+      this.#entries.delete(key);
+      this.#entries.set(key, value);
+    }
+    return value;
+  }
+
+  set(key: K, value: V): void {
+    this.#entries.delete(key);
+    if (this.#entries.size >= this.#maxEntries) this.#entries.delete(this.#entries.keys().next().value!);
+    this.#entries.set(key, value);
+  }
 }
 
 async function readCompiledWorkflow(store: BlobStore, uri: string): Promise<CompiledWorkflowClosure> {

@@ -1,0 +1,344 @@
+/**
+ * Admin's request latency and throughput through a gRPC client (run after `npm run build`):
+ *
+ *   node --import tsx bench/admin.ts [--db sqlite|postgres]
+ *
+ * Starts a real admin (`createAdminService`, port 0) per database in its own process (this file, forked with
+ * `--serve-admin`), as `aloft serve admin` runs, registers a task, a workflow and a launch plan, then measures over
+ * gRPC (connect-node, h2c) from this process: CreateExecution p50 (target ≤ 3 ms), GetExecution p50 (≤ 1 ms),
+ * CreateExecution throughput at concurrency 16 (≥ 1,000/s), and, after inserting 100,000 executions, ListExecutions
+ * with limit 100, a phase filter and a created_at sort, p99 (≤ 50 ms). Runs SQLite, plus PostgreSQL when
+ * `ALOFT_BENCH_POSTGRES_URL` or `ALOFT_TEST_POSTGRES_URL` is set (or as `--db` says). Exits non-zero on a miss.
+ */
+import { type ChildProcess, fork } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { compileAdminConfig, createAdminService, type AdminService } from "@aloft/admin";
+import { stringLiteral, stringType } from "@aloft/idl";
+import { Sort_Direction } from "@aloft/idl/gen/flyteidl/admin/common_pb";
+import { ResourceType } from "@aloft/idl/gen/flyteidl/core/identifier_pb";
+import { AdminService as AdminServiceDesc } from "@aloft/idl/gen/flyteidl/service/admin_pb";
+import { type Client, createClient } from "@connectrpc/connect";
+import { createGrpcTransport } from "@connectrpc/connect-node";
+import { sql } from "kysely";
+import pg from "pg";
+
+type Dialect = "sqlite" | "postgres";
+
+const TARGETS = { createP50Ms: 3, getP50Ms: 1, listP99Ms: 50, createsPerSecond: 1_000 };
+const SAMPLES = 2_000;
+const WARM_UP = 300;
+const THROUGHPUT_CREATES = 4_000;
+const CONCURRENCY = 16;
+const LIST_ROWS = 100_000;
+const LIST_SAMPLES = 300;
+const PROJECT = "bench";
+const DOMAIN = "development";
+const VERSION = "v1";
+
+const postgresUrl = process.env.ALOFT_BENCH_POSTGRES_URL || process.env.ALOFT_TEST_POSTGRES_URL || undefined;
+
+function parseDialects(argv: readonly string[]): Dialect[] {
+  const at = argv.indexOf("--db");
+  if (at >= 0) {
+    const value = argv[at + 1];
+    if (value !== "sqlite" && value !== "postgres") throw new Error("--db takes sqlite or postgres");
+    if (value === "postgres" && postgresUrl === undefined) {
+      throw new Error("--db postgres needs ALOFT_BENCH_POSTGRES_URL or ALOFT_TEST_POSTGRES_URL");
+    }
+    return [value];
+  }
+  return postgresUrl === undefined ? ["sqlite"] : ["sqlite", "postgres"];
+}
+
+function percentile(samples: readonly number[], p: number): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+async function timed(times: number, fn: (i: number) => Promise<unknown>): Promise<number[]> {
+  const samples: number[] = [];
+  for (let i = 0; i < times; i++) {
+    const start = performance.now();
+    await fn(i);
+    samples.push(performance.now() - start);
+  }
+  return samples;
+}
+
+const id = (resourceType: ResourceType, name: string) => ({
+  resourceType,
+  project: PROJECT,
+  domain: DOMAIN,
+  name,
+  version: VERSION,
+});
+const taskId = id(ResourceType.TASK, "bench.task");
+const workflowId = id(ResourceType.WORKFLOW, "bench.workflow");
+const launchPlanId = id(ResourceType.LAUNCH_PLAN, "bench.launch_plan");
+const fooInterface = {
+  inputs: { variables: { foo: { type: stringType() } } },
+  outputs: { variables: { bar: { type: stringType() } } },
+};
+
+async function register(client: Client<typeof AdminServiceDesc>): Promise<void> {
+  await client.createTask({
+    id: taskId,
+    spec: {
+      template: {
+        id: taskId,
+        type: "python-task",
+        metadata: { runtime: { version: "1.0.0" } },
+        interface: fooInterface,
+        target: { case: "container", value: { image: "python:3.11", args: ["pyflyte-execute"] } },
+      },
+    },
+  });
+  await client.createWorkflow({
+    id: workflowId,
+    spec: {
+      template: {
+        id: workflowId,
+        interface: fooInterface,
+        nodes: [
+          {
+            id: "n0",
+            inputs: [
+              { var: "foo", binding: { value: { case: "promise", value: { nodeId: "start-node", var: "foo" } } } },
+            ],
+            target: { case: "taskNode", value: { reference: { case: "referenceId", value: taskId } } },
+          },
+        ],
+        outputs: [{ var: "bar", binding: { value: { case: "promise", value: { nodeId: "n0", var: "bar" } } } }],
+      },
+    },
+  });
+  await client.createLaunchPlan({
+    id: launchPlanId,
+    spec: {
+      workflowId,
+      defaultInputs: {
+        parameters: { foo: { var: { type: stringType() }, behavior: { case: "default", value: stringLiteral("x") } } },
+      },
+    },
+  });
+}
+
+function createRequest(name?: string) {
+  return {
+    project: PROJECT,
+    domain: DOMAIN,
+    ...(name === undefined ? {} : { name }),
+    spec: { launchPlan: launchPlanId },
+    inputs: { literals: { foo: stringLiteral("hello") } },
+  };
+}
+
+/** Inserts `count` executions copied from an existing one, in batches, with varied phases and times. */
+async function insertExecutions(service: AdminService, count: number): Promise<void> {
+  const db = service.database.db;
+  const template = await db.selectFrom("executions").selectAll().limit(1).executeTakeFirstOrThrow();
+  const { id: _id, ...columns } = template;
+  const phases = ["SUCCEEDED", "SUCCEEDED", "SUCCEEDED", "SUCCEEDED", "FAILED", "RUNNING", "ABORTED", "QUEUED"];
+  const start = Date.parse("2024-01-01T00:00:00Z");
+  const batchSize = 500;
+  for (let offset = 0; offset < count; offset += batchSize) {
+    const rows = [];
+    for (let i = offset; i < Math.min(count, offset + batchSize); i++) {
+      const at = new Date(start + i * 1_000).toISOString().replace("Z", "000Z");
+      rows.push({
+        ...columns,
+        execution_name: `l${i.toString(36).padStart(8, "0")}`,
+        phase: phases[i % phases.length]!,
+        execution_created_at: at,
+        execution_updated_at: at,
+        created_at: at,
+        updated_at: at,
+      });
+    }
+    await db.transaction().execute((tx) => tx.insertInto("executions").values(rows).execute());
+  }
+}
+
+interface Result {
+  name: string;
+  value: number;
+  unit: string;
+  target: number;
+  ok: boolean;
+}
+
+/** Messages between this process and the forked admin. */
+type ToAdmin =
+  | { start: { dialect: Dialect; dir: string; schema?: string } }
+  | { insert: number }
+  | { analyze: true }
+  | { close: true };
+type FromAdmin =
+  { url: string } | { inserted: number; seconds: number } | { analyzed: true } | { closed: true } | { error: string };
+
+/** The forked admin's side: builds and runs the service, inserts rows when asked. */
+async function serveAdmin(): Promise<void> {
+  let service: AdminService | undefined;
+  const send = (message: FromAdmin) => process.send!(message);
+  process.on("message", (message: ToAdmin) => {
+    void (async () => {
+      try {
+        if ("start" in message) {
+          const { dialect, dir, schema } = message.start;
+          const config = compileAdminConfig(
+            {
+              server: { host: "127.0.0.1", port: 0 },
+              database:
+                dialect === "postgres"
+                  ? { url: postgresUrl!, schema: schema! }
+                  : { url: `sqlite://${join(dir, "admin.db")}` },
+              storage: { root: join(dir, "blobs"), signingSecret: "a benchmark signing secret" },
+              logger: { level: "warn" },
+              seedProjects: [PROJECT],
+            },
+            { homeDir: dir },
+          );
+          service = await createAdminService({ config, secretsDir: join(dir, "secrets") });
+          send({ url: (await service.server.listen()).url });
+        } else if ("analyze" in message) {
+          // Table statistics as a running database has them (autovacuum analyzes within a minute or so); without
+          // them PostgreSQL plans lookups on a table that grew from empty as if it were still empty.
+          await sql`ANALYZE`.execute(service!.database.db);
+          send({ analyzed: true });
+        } else if ("insert" in message) {
+          const started = performance.now();
+          await insertExecutions(service!, message.insert);
+          send({ inserted: message.insert, seconds: (performance.now() - started) / 1000 });
+        } else {
+          await service?.close();
+          send({ closed: true });
+          process.exit(0);
+        }
+      } catch (error) {
+        send({ error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+      }
+    })();
+  });
+}
+
+/** A forked admin and a way to ask it things. */
+function forkAdmin(): { child: ChildProcess; ask: (message: ToAdmin) => Promise<FromAdmin> } {
+  const child = fork(fileURLToPath(import.meta.url), ["--serve-admin"], { execArgv: ["--import", "tsx"] });
+  const ask = (message: ToAdmin) =>
+    new Promise<FromAdmin>((resolve, reject) => {
+      child.once("message", (reply: FromAdmin) => ("error" in reply ? reject(new Error(reply.error)) : resolve(reply)));
+      child.send(message);
+    });
+  return { child, ask };
+}
+
+async function benchDialect(dialect: Dialect): Promise<Result[]> {
+  const dir = await mkdtemp(join(tmpdir(), "aloft-bench-admin-"));
+  const schema = dialect === "postgres" ? `aloft_bench_${randomBytes(5).toString("hex")}` : undefined;
+  const admin = forkAdmin();
+  try {
+    const started = await admin.ask({ start: { dialect, dir, ...(schema === undefined ? {} : { schema }) } });
+    if (!("url" in started)) throw new Error("the admin did not start");
+    const client = createClient(AdminServiceDesc, createGrpcTransport({ baseUrl: started.url }));
+    await register(client);
+
+    for (let i = 0; i < WARM_UP; i++) await client.createExecution(createRequest());
+    await admin.ask({ analyze: true });
+    const creates = await timed(SAMPLES, () => client.createExecution(createRequest()));
+    const names: string[] = [];
+    for (let i = 0; i < 100; i++) names.push((await client.createExecution(createRequest())).id!.name);
+    for (let i = 0; i < WARM_UP; i++)
+      await client.getExecution({ id: { project: PROJECT, domain: DOMAIN, name: names[0]! } });
+    const gets = await timed(SAMPLES, (i) =>
+      client.getExecution({ id: { project: PROJECT, domain: DOMAIN, name: names[i % names.length]! } }),
+    );
+
+    let next = 0;
+    const throughputStart = performance.now();
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (next < THROUGHPUT_CREATES) {
+          next++;
+          await client.createExecution(createRequest());
+        }
+      }),
+    );
+    const perSecond = THROUGHPUT_CREATES / ((performance.now() - throughputStart) / 1000);
+
+    const existing = 2 * WARM_UP + SAMPLES + 100 + THROUGHPUT_CREATES;
+    const inserted = await admin.ask({ insert: LIST_ROWS - existing });
+    if (!("inserted" in inserted)) throw new Error("the admin did not insert");
+    await admin.ask({ analyze: true });
+    const listRequest = {
+      id: { project: PROJECT, domain: DOMAIN },
+      limit: 100,
+      filters: "eq(phase,SUCCEEDED)",
+      sortBy: { key: "created_at", direction: Sort_Direction.DESCENDING },
+    };
+    const first = await client.listExecutions(listRequest);
+    if (first.executions.length !== 100) throw new Error(`ListExecutions returned ${first.executions.length} rows`);
+    for (let i = 0; i < 20; i++) await client.listExecutions(listRequest);
+    const lists = await timed(LIST_SAMPLES, (i) =>
+      client.listExecutions({ ...listRequest, token: i % 2 === 0 ? "" : String((i % 50) * 100) }),
+    );
+    const joined = await timed(50, () =>
+      client.listExecutions({ ...listRequest, filters: "eq(phase,SUCCEEDED)+eq(launch_plan.name,bench.launch_plan)" }),
+    );
+    console.log(
+      `  (${dialect}: ${LIST_ROWS.toLocaleString("en")} executions, ${inserted.inserted.toLocaleString("en")} inserted in ${inserted.seconds.toFixed(1)} s; ` +
+        `with a launch_plan join filter ListExecutions p99 ${percentile(joined, 99).toFixed(2)} ms)`,
+    );
+
+    const result = (name: string, value: number, unit: string, target: number, higherIsBetter = false): Result => ({
+      name: `${name} [${dialect}]`,
+      value,
+      unit,
+      target,
+      ok: higherIsBetter ? value >= target : value <= target,
+    });
+    return [
+      result("CreateExecution p50", percentile(creates, 50), "ms", TARGETS.createP50Ms),
+      result("GetExecution p50", percentile(gets, 50), "ms", TARGETS.getP50Ms),
+      result("ListExecutions p99 (100k, limit 100, filter, sort)", percentile(lists, 99), "ms", TARGETS.listP99Ms),
+      result(
+        `CreateExecution throughput (concurrency ${CONCURRENCY})`,
+        perSecond,
+        "/s",
+        TARGETS.createsPerSecond,
+        true,
+      ),
+    ];
+  } finally {
+    await admin.ask({ close: true }).catch(() => admin.child.kill());
+    if (schema !== undefined) {
+      const client = new pg.Client({ connectionString: postgresUrl });
+      await client.connect();
+      await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await client.end();
+    }
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv.includes("--serve-admin")) {
+  await serveAdmin();
+} else {
+  await main();
+}
+
+async function main(): Promise<void> {
+  const results: Result[] = [];
+  for (const dialect of parseDialects(process.argv.slice(2))) results.push(...(await benchDialect(dialect)));
+  let failed = 0;
+  for (const r of results) {
+    const value = r.unit === "/s" ? `${Math.round(r.value).toLocaleString("en")} /s` : `${r.value.toFixed(2)} ms`;
+    const target = r.unit === "/s" ? `≥ ${r.target.toLocaleString("en")} /s` : `≤ ${r.target} ms`;
+    console.log(`${r.name.padEnd(66)} ${value.padStart(12)}  (target ${target})  ${r.ok ? "ok" : "MISSED"}`);
+    if (!r.ok) failed++;
+  }
+  process.exitCode = failed === 0 ? 0 : 1;
+}
