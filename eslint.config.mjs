@@ -1,22 +1,23 @@
 // One lint setup for the monorepo. Package boundaries are enforced here, not by goodwill:
 // packages import each other only through `@aloft/<pkg>` (never `src/`, `dist/` or relative paths),
 // import cycles are errors (scripts/check-import-cycles.mjs), and each package may import only the packages below it
-// (idl ← compiler, storage ← admin, engine, catalog ← sdk ← cli; admin and engine never meet).
+// (idl ← compiler, storage, db ← admin, engine, catalog ← sdk ← cli; admin and engine never meet).
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
-const allPackages = ["idl", "compiler", "storage", "admin", "engine", "catalog", "sdk", "cli", "console"];
+const allPackages = ["idl", "compiler", "storage", "db", "admin", "engine", "catalog", "sdk", "cli", "console"];
 
 /** Which workspace packages each package may import. */
 const allowedDeps = {
   idl: [],
   compiler: ["idl"],
   storage: ["idl"],
-  catalog: ["idl", "storage"],
-  admin: ["idl", "compiler", "storage", "catalog"],
-  engine: ["idl", "compiler", "storage", "catalog"],
-  sdk: ["idl", "compiler", "storage"],
-  cli: ["idl", "compiler", "storage", "admin", "engine", "catalog", "sdk"],
+  db: ["idl"],
+  catalog: ["idl", "storage", "db"],
+  admin: ["idl", "compiler", "storage", "db", "catalog"],
+  engine: ["idl", "compiler", "storage", "db", "catalog"],
+  sdk: ["idl", "compiler", "storage", "engine"],
+  cli: ["idl", "compiler", "storage", "db", "admin", "engine", "catalog", "sdk"],
   console: ["idl"],
 };
 
@@ -32,8 +33,10 @@ const boundaryConfigs = Object.entries(allowedDeps).map(([pkg, deps]) => ({
             message: "Import other packages through their public entry points (@aloft/<pkg>).",
           },
           {
-            group: ["../../*", "../../../*", "../../../../*"].flatMap((up) =>
-              allPackages.map((p) => up.replace("*", p)),
+            // A relative path into another package reaches its `src/` or `dist/`; matching only those keeps a
+            // package's own folders that share a package's name (admin's `src/db/`) importable.
+            group: ["../../", "../../../", "../../../../"].flatMap((up) =>
+              allPackages.flatMap((p) => [`${up}${p}/src`, `${up}${p}/dist`]),
             ),
             message: "Import other packages as @aloft/<pkg>, never by relative path.",
           },

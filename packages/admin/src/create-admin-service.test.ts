@@ -1,3 +1,4 @@
+import type { ExecutionRequest, WorkflowExecutor } from "@aloft/db";
 import { createHash } from "node:crypto";
 import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
@@ -11,7 +12,6 @@ import { makeTempDir } from "@aloft/test-helpers";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type AdminConfigInput, compileAdminConfig } from "./config/admin-config.js";
 import { type AdminService, createAdminService } from "./create-admin-service.js";
-import type { ExecutionRequest, WorkflowExecutor } from "./executor/workflow-executor.js";
 import { testContext } from "./managers/registration-harness.test-helper.js";
 import { launchPlanRequest, taskRequest, workflowRequest } from "./managers/registration-requests.test-helper.js";
 import { createAdminLogger } from "./server/create-logger.js";

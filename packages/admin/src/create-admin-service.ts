@@ -6,16 +6,21 @@
 import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
+import {
+  createDatabase,
+  createQueueConsumer,
+  createQueuedWorkflowExecutor,
+  createQueueNotifier,
+  type QueueConsumer,
+  type QueueNotifier,
+  type WorkflowExecutor,
+} from "@aloft/db";
 import type { BlobStore } from "@aloft/storage";
 import type { Logger } from "pino";
 import type { AdminConfig } from "./config/admin-config.js";
-import { type AdminDatabase, createDatabase } from "./db/create-database.js";
-import { migrateToLatest } from "./db/migrate-to-latest.js";
-import { createQueueNotifier } from "./executor/create-queue-notifier.js";
-import { createQueueConsumer, type QueueConsumer } from "./executor/queue-consumer.js";
-import type { QueueNotifier } from "./executor/queue-notifier.js";
-import { createQueuedWorkflowExecutor } from "./executor/queued-workflow-executor.js";
-import type { WorkflowExecutor } from "./executor/workflow-executor.js";
+import type { AdminDatabase } from "./db/admin-database.js";
+import { migrateAdminDatabase } from "./db/admin-migrations.js";
+import type { Database } from "./db/schema.js";
 import { createAttributesManager } from "./managers/attributes-manager.js";
 import { createAuthMetadataManager } from "./managers/auth-metadata-manager.js";
 import { createDataProxyManager } from "./managers/data-proxy-manager.js";
@@ -128,7 +133,7 @@ export async function createAdminService(options: CreateAdminServiceOptions): Pr
   try {
     const database = await openDatabase(config);
     closers.push(() => database.close());
-    const migration = await migrateToLatest(database);
+    const migration = await migrateAdminDatabase(database);
     if (migration.applied.length > 0) logger.info({ migrations: migration.applied }, "database migrated");
     const notifier: QueueNotifier = await createQueueNotifier(database);
     closers.push(() => notifier.close());
@@ -294,11 +299,11 @@ function createManagers(wiring: ManagerWiring): AdminManagers {
 function openDatabase(config: AdminConfig): Promise<AdminDatabase> {
   const database = config.database;
   if (database.kind === "sqlite") {
-    return createDatabase({
+    return createDatabase<Database>({
       url: database.path === ":memory:" ? "sqlite::memory:" : `sqlite://${encodeURI(database.path)}`,
     });
   }
-  return createDatabase({ url: database.url, schema: database.schema });
+  return createDatabase<Database>({ url: database.url, schema: database.schema });
 }
 
 /** The configured public URL, with a port of 0 (nothing chosen yet) replaced by the bound address. */

@@ -43,30 +43,29 @@ export { CONFIG_ENV_VARS, loadAdminConfig } from "./config/load-config.js";
 export type { LoadAdminConfigOptions, LoadedAdminConfig } from "./config/load-config.js";
 export { parseGoDuration } from "./config/go-duration.js";
 export type { GoDurationResult } from "./config/go-duration.js";
-export { createDatabase } from "./db/create-database.js";
-export type { AdminDatabase, CreateDatabaseOptions } from "./db/create-database.js";
-export { migrateToLatest } from "./db/migrate-to-latest.js";
-export type { MigrationReport } from "./db/migrate-to-latest.js";
-export type { Repositories } from "./repositories/create-repositories.js";
-export { createQueueConsumer } from "./executor/queue-consumer.js";
+// The database plumbing and the engine hand-off are `@aloft/db`'s; re-exported for admin's users.
+export { createDatabase, createQueueConsumer, createQueuedWorkflowExecutor, migrateToLatest } from "@aloft/db";
 export type {
+  AbortRequest,
   ClaimedAbort,
   ClaimedExecute,
   ClaimedHandOff,
-  QueueConsumer,
-  QueueConsumerOptions,
-} from "./executor/queue-consumer.js";
-export type { QueueNotifier, QueueWaitOptions } from "./executor/queue-notifier.js";
-export { createQueuedWorkflowExecutor } from "./executor/queued-workflow-executor.js";
-export type { QueuedWorkflowExecutorOptions } from "./executor/queued-workflow-executor.js";
-export type {
-  AbortRequest,
+  CreateDatabaseOptions,
   ExecutionRequest,
   ExecutionResponse,
   HandOffOptions,
+  MigrationReport,
+  QueueConsumer,
+  QueueConsumerOptions,
+  QueuedWorkflowExecutorOptions,
+  QueueNotifier,
+  QueueWaitOptions,
   TaskResources,
   WorkflowExecutor,
-} from "./executor/workflow-executor.js";
+} from "@aloft/db";
+export type { AdminDatabase } from "./db/admin-database.js";
+export { ADMIN_MIGRATIONS, migrateAdminDatabase } from "./db/admin-migrations.js";
+export type { Repositories } from "./repositories/create-repositories.js";
 export type {
   AdminManagers,
   AttributesManager,

@@ -31,3 +31,6 @@ export async function makeTempDir(prefix = "aloft-test-"): Promise<{ path: strin
   const path = await mkdtemp(join(tmpdir(), prefix));
   return { path, cleanup: () => rm(path, { recursive: true, force: true }) };
 }
+
+export { describeEachDialect, DIALECTS, TEST_POSTGRES_URL, testSchemaName } from "./test-dialects.js";
+export type { ResettableDatabase, TestDialect, TestDialectName } from "./test-dialects.js";

@@ -1,5 +1,5 @@
-import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "kysely";
-import type { DbTime } from "./db-time.js";
+import type { DbTime, HandoffTables, RowTimestamps } from "@aloft/db";
+import type { Generated, Insertable, Selectable, Updateable } from "kysely";
 
 /*
  * Row types of every admin table: the one TypeScript description of what `migrations/` creates.
@@ -12,12 +12,6 @@ import type { DbTime } from "./db-time.js";
  * `AlreadyExists`. `created_at`/`updated_at` are written by the repositories (never by database
  * defaults, whose formats differ between dialects).
  */
-
-/** `created_at` / `updated_at`: optional on insert (the repository fills them), always present on read. */
-export interface RowTimestamps {
-  created_at: ColumnType<DbTime, DbTime | undefined, DbTime>;
-  updated_at: ColumnType<DbTime, DbTime | undefined, DbTime>;
-}
 
 /** `projects`: one row per registered project. */
 export interface ProjectsTable extends RowTimestamps {
@@ -301,37 +295,8 @@ export interface ScheduleEntitiesSnapshotsTable extends RowTimestamps {
   snapshot: Uint8Array;
 }
 
-/** What an `execution_queue` row asks of the engine. */
-export type ExecutionQueueKind = "create" | "abort";
-
-/** Where an `execution_queue` row is in its life. Completed rows are deleted. */
-export type ExecutionQueueState = "pending" | "leased" | "failed";
-
-/**
- * `execution_queue` (Aloft's own): the durable hand-off from admin to an engine. A row is written in
- * the same transaction as the execution it concerns, claimed by an engine under a lease, and deleted
- * when the engine completes it.
- */
-export interface ExecutionQueueTable extends RowTimestamps {
-  id: Generated<number>;
-  execution_project: string;
-  execution_domain: string;
-  execution_name: string;
-  kind: ExecutionQueueKind;
-  /** The request, encoded by `executor/execution-payload-codec.ts`. */
-  payload: string;
-  state: ExecutionQueueState;
-  /** How many times the row was claimed. */
-  attempts: number;
-  lease_owner: string | null;
-  lease_expires_at: DbTime | null;
-  /** The row is not claimable before this time (set when released with a delay). */
-  available_at: DbTime;
-  last_error: string | null;
-}
-
-/** The Kysely database type: every admin table by name. */
-export interface Database {
+/** Every admin table by name (admin's migrations create them). */
+export interface AdminTables {
   projects: ProjectsTable;
   tasks: TasksTable;
   workflows: WorkflowsTable;
@@ -348,10 +313,15 @@ export interface Database {
   signals: SignalsTable;
   schedulable_entities: SchedulableEntitiesTable;
   schedule_entities_snapshots: ScheduleEntitiesSnapshotsTable;
-  execution_queue: ExecutionQueueTable;
 }
 
-/** Every table name, in an order that is safe for creating and truncating. */
+/**
+ * The Kysely database type admin works with: its own tables plus the hand-off's `execution_queue`, which
+ * it writes in the same transactions (created by `@aloft/db`'s hand-off migrations).
+ */
+export interface Database extends AdminTables, HandoffTables {}
+
+/** Every admin table name, in an order that is safe for creating and truncating. */
 export const TABLE_NAMES = [
   "projects",
   "tasks",
@@ -369,8 +339,7 @@ export const TABLE_NAMES = [
   "signals",
   "schedulable_entities",
   "schedule_entities_snapshots",
-  "execution_queue",
-] as const satisfies readonly (keyof Database)[];
+] as const satisfies readonly (keyof AdminTables)[];
 
 export type ProjectRow = Selectable<ProjectsTable>;
 export type NewProjectRow = Insertable<ProjectsTable>;
@@ -407,5 +376,3 @@ export type NewSignalRow = Insertable<SignalsTable>;
 export type SchedulableEntityRow = Selectable<SchedulableEntitiesTable>;
 export type NewSchedulableEntityRow = Insertable<SchedulableEntitiesTable>;
 export type ScheduleEntitiesSnapshotRow = Selectable<ScheduleEntitiesSnapshotsTable>;
-export type ExecutionQueueRow = Selectable<ExecutionQueueTable>;
-export type NewExecutionQueueRow = Insertable<ExecutionQueueTable>;

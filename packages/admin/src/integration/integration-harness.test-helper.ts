@@ -11,9 +11,10 @@
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { Writable } from "node:stream";
+import { type DialectName, HANDOFF_TABLE_NAMES, nowDbTime } from "@aloft/db";
 import { AdminService as AdminServiceDesc } from "@aloft/idl/gen/flyteidl/service/admin_pb";
 import { SignalService } from "@aloft/idl/gen/flyteidl/service/signal_pb";
-import { makeTempDir } from "@aloft/test-helpers";
+import { DIALECTS, makeTempDir, TEST_POSTGRES_URL } from "@aloft/test-helpers";
 import { type DescMessage, fromBinary, type MessageShape } from "@bufbuild/protobuf";
 import { type Client, createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
@@ -22,11 +23,8 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect } from "vitest";
 import { type AdminConfigInput, compileAdminConfig } from "../config/admin-config.js";
 import { type AdminService, createAdminService } from "../create-admin-service.js";
-import { nowDbTime } from "../db/db-time.js";
 import { type Database, TABLE_NAMES } from "../db/schema.js";
-import type { DialectName } from "../repositories/dialects/dialect-capabilities.js";
 import { executionRow, launchPlanRow, workflowRow } from "../repositories/rows.test-helper.js";
-import { DIALECTS, TEST_POSTGRES_URL } from "../repositories/test-databases.test-helper.js";
 import { createAdminLogger } from "../server/create-logger.js";
 import { AdminMetrics } from "../server/metrics.js";
 import { createRestProtobufClient } from "./rest-protobuf-client.test-helper.js";
@@ -252,7 +250,9 @@ function integrationAdmin(
       return fromBinary(schema, response.body);
     },
     async truncateAllTables() {
-      for (const table of TABLE_NAMES) if (table !== "projects") await db.deleteFrom(table).execute();
+      for (const table of [...TABLE_NAMES, ...HANDOFF_TABLE_NAMES]) {
+        if (table !== "projects") await db.deleteFrom(table).execute();
+      }
     },
     async truncateTable(table) {
       await db.deleteFrom(table).execute();

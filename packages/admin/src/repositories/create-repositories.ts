@@ -1,9 +1,13 @@
-import type { DbExecutor } from "./db-executor.js";
-import type { DialectCapabilities } from "./dialects/dialect-capabilities.js";
-import { translateDbError } from "./dialects/translate-db-error.js";
+import {
+  type DialectCapabilities,
+  translateDbError,
+  createExecutionQueueRepo,
+  type ExecutionQueueRepo,
+  type QueueAnnouncer,
+} from "@aloft/db";
+import type { AdminDbExecutor } from "./admin-db-executor.js";
 import { createDescriptionEntityRepo, type DescriptionEntityRepo } from "./description-entity-repo.js";
 import { createExecutionEventRepo, type ExecutionEventRepo } from "./execution-event-repo.js";
-import { createExecutionQueueRepo, type ExecutionQueueRepo, type QueueAnnouncer } from "./execution-queue-repo.js";
 import { createExecutionRepo, type ExecutionRepo } from "./execution-repo.js";
 import { createLaunchPlanRepo, type LaunchPlanRepo } from "./launch-plan-repo.js";
 import { createNamedEntityRepo, type NamedEntityRepo } from "./named-entity-repo.js";
@@ -36,7 +40,7 @@ export interface Repositories {
   readonly schedulableEntities: SchedulableEntityRepo;
   readonly executionQueue: ExecutionQueueRepo;
   /** The executor these repositories use (a transaction inside `withTransaction`), e.g. for the workflow executor. */
-  readonly executor: DbExecutor;
+  readonly executor: AdminDbExecutor;
   readonly capabilities: DialectCapabilities;
   /**
    * Runs `work` with repositories bound to one transaction: everything commits together, or nothing
@@ -49,9 +53,9 @@ export interface Repositories {
 
 /** Options of {@link createRepositories}. */
 export interface CreateRepositoriesOptions {
-  db: DbExecutor;
+  db: AdminDbExecutor;
   capabilities: DialectCapabilities;
-  /** Wakes execution queue consumers (see `executor/queue-notifier.ts`); none by default. */
+  /** Wakes execution queue consumers (`@aloft/db`'s `QueueNotifier`); none by default. */
   announceQueue?: QueueAnnouncer;
 }
 

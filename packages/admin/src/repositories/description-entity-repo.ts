@@ -1,8 +1,7 @@
+import { nowDbTime, withDbErrors } from "@aloft/db";
 import { AloftError } from "@aloft/idl";
-import { nowDbTime } from "../db/db-time.js";
 import type { DescriptionEntityRow, NewDescriptionEntityRow } from "../db/schema.js";
-import type { DbExecutor } from "./db-executor.js";
-import { withDbErrors } from "./dialects/translate-db-error.js";
+import type { AdminDbExecutor } from "./admin-db-executor.js";
 import { filterToSql, sortExpression } from "./filters/filter-sql.js";
 import type { EntityKey } from "./keys.js";
 import { type ListInput, validateLimit } from "./pagination.js";
@@ -28,7 +27,7 @@ export interface DescriptionEntityRepo {
 }
 
 /** The Kysely {@link DescriptionEntityRepo}. */
-export function createDescriptionEntityRepo(db: DbExecutor): DescriptionEntityRepo {
+export function createDescriptionEntityRepo(db: AdminDbExecutor): DescriptionEntityRepo {
   return withDbErrors<DescriptionEntityRepo>({
     async create(row) {
       await insertDescriptionEntity(db, row);
@@ -68,7 +67,7 @@ export function createDescriptionEntityRepo(db: DbExecutor): DescriptionEntityRe
 }
 
 /** @internal Inserts a description entity row through `db` (shared with the task and workflow repos). */
-export async function insertDescriptionEntity(db: DbExecutor, row: NewDescriptionEntityRow): Promise<void> {
+export async function insertDescriptionEntity(db: AdminDbExecutor, row: NewDescriptionEntityRow): Promise<void> {
   const now = nowDbTime();
   await db
     .insertInto("description_entities")

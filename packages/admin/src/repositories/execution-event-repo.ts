@@ -1,7 +1,6 @@
-import { nowDbTime } from "../db/db-time.js";
+import { nowDbTime, withDbErrors } from "@aloft/db";
 import type { NewExecutionEventRow } from "../db/schema.js";
-import type { DbExecutor } from "./db-executor.js";
-import { withDbErrors } from "./dialects/translate-db-error.js";
+import type { AdminDbExecutor } from "./admin-db-executor.js";
 
 /** The phase timeline of workflow executions (`execution_events`), written best effort after each event. */
 export interface ExecutionEventRepo {
@@ -12,7 +11,7 @@ export interface ExecutionEventRepo {
 }
 
 /** The Kysely {@link ExecutionEventRepo}. */
-export function createExecutionEventRepo(db: DbExecutor): ExecutionEventRepo {
+export function createExecutionEventRepo(db: AdminDbExecutor): ExecutionEventRepo {
   return withDbErrors<ExecutionEventRepo>({
     async create(event) {
       const now = nowDbTime();

@@ -1,9 +1,8 @@
+import { nowDbTime, inTransaction, withDbErrors } from "@aloft/db";
 import { AloftError } from "@aloft/idl";
 import type { Kysely } from "kysely";
-import { nowDbTime } from "../db/db-time.js";
 import type { Database, ExecutionRow, ExecutionRowUpdate, NewExecutionRow } from "../db/schema.js";
-import { type DbExecutor, inTransaction } from "./db-executor.js";
-import { withDbErrors } from "./dialects/translate-db-error.js";
+import type { AdminDbExecutor } from "./admin-db-executor.js";
 import type { FilterExpression } from "./filters/filter-expression.js";
 import { hasFilterOnField } from "./filters/filter-expression.js";
 import { filterEntities, filterToSql, sortExpression } from "./filters/filter-sql.js";
@@ -61,12 +60,12 @@ export interface ExecutionRepo {
 }
 
 /** The Kysely {@link ExecutionRepo}. */
-export function createExecutionRepo(db: DbExecutor): ExecutionRepo {
+export function createExecutionRepo(db: AdminDbExecutor): ExecutionRepo {
   return withDbErrors<ExecutionRepo>({
     async create(execution, tags = []) {
       const now = nowDbTime();
       const row = { ...execution, created_at: execution.created_at ?? now, updated_at: execution.updated_at ?? now };
-      const insert = async (executor: DbExecutor): Promise<number> => {
+      const insert = async (executor: AdminDbExecutor): Promise<number> => {
         const { id } = await executor.insertInto("executions").values(row).returning("id").executeTakeFirstOrThrow();
         if (tags.length > 0) {
           await executor

@@ -1,8 +1,7 @@
+import { type DbTime, nowDbTime, inTransaction, withDbErrors } from "@aloft/db";
 import { AloftError } from "@aloft/idl";
-import { type DbTime, nowDbTime } from "../db/db-time.js";
 import type { LaunchPlanRow, NewLaunchPlanRow } from "../db/schema.js";
-import { type DbExecutor, inTransaction } from "./db-executor.js";
-import { withDbErrors } from "./dialects/translate-db-error.js";
+import type { AdminDbExecutor } from "./admin-db-executor.js";
 import { filterToSql, sortExpression } from "./filters/filter-sql.js";
 import { type EntityKey, entityKeyText, type NamedEntityKey } from "./keys.js";
 import { listIdentifiers } from "./list-identifiers.js";
@@ -50,8 +49,8 @@ export interface LaunchPlanRepo {
 }
 
 /** The Kysely {@link LaunchPlanRepo}. */
-export function createLaunchPlanRepo(db: DbExecutor): LaunchPlanRepo {
-  const update = async (executor: DbExecutor, key: EntityKey, changes: LaunchPlanChanges): Promise<void> => {
+export function createLaunchPlanRepo(db: AdminDbExecutor): LaunchPlanRepo {
+  const update = async (executor: AdminDbExecutor, key: EntityKey, changes: LaunchPlanChanges): Promise<void> => {
     const result = await executor
       .updateTable("launch_plans")
       .set({ ...changes, updated_at: changes.updated_at ?? nowDbTime() })

@@ -1,5 +1,5 @@
 import { sql } from "kysely";
-import type { DbExecutor } from "./db-executor.js";
+import type { AdminDbExecutor } from "./admin-db-executor.js";
 import { filterToSql, sortExpression } from "./filters/filter-sql.js";
 import type { NamedEntityKey } from "./keys.js";
 import { type ListInput, validateLimit } from "./pagination.js";
@@ -15,7 +15,7 @@ const GROUP_COLUMNS: ReadonlySet<string> = new Set(["project", "domain", "name"]
  * @internal shared by the task, workflow and launch plan repositories.
  */
 export async function listIdentifiers(
-  db: DbExecutor,
+  db: AdminDbExecutor,
   table: "tasks" | "workflows" | "launch_plans",
   input: ListInput,
 ): Promise<NamedEntityKey[]> {

@@ -1,10 +1,11 @@
 import { type CompiledQuery, type KyselyPlugin, sql } from "kysely";
+import { DIALECTS } from "@aloft/test-helpers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRepositories, type Repositories } from "./create-repositories.js";
 import { fieldFilter, identifierFilters } from "./filters/filter-expression.js";
 import { parseFilters } from "./filters/parse-filters.js";
 import { parseSort } from "./filters/sort-parameter.js";
-import { DIALECTS, openTestDatabase, type TestDatabase } from "./test-databases.test-helper.js";
+import { openTestDatabase, type TestDatabase } from "./test-databases.test-helper.js";
 
 const postgres = DIALECTS.find((dialect) => dialect.name === "postgres");
 

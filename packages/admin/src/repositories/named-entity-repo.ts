@@ -1,9 +1,8 @@
+import { nowDbTime, withDbErrors } from "@aloft/db";
 import { AloftError } from "@aloft/idl";
 import { ResourceType } from "@aloft/idl/gen/flyteidl/core/identifier_pb";
 import { sql } from "kysely";
-import { nowDbTime } from "../db/db-time.js";
-import type { DbExecutor } from "./db-executor.js";
-import { withDbErrors } from "./dialects/translate-db-error.js";
+import type { AdminDbExecutor } from "./admin-db-executor.js";
 import { fieldFilter } from "./filters/filter-expression.js";
 import { filterToSql, sortExpression } from "./filters/filter-sql.js";
 import type { NamedEntityKey } from "./keys.js";
@@ -64,7 +63,7 @@ const TABLES: Readonly<Record<number, "tasks" | "workflows" | "launch_plans">> =
 };
 
 /** The Kysely {@link NamedEntityRepo}. */
-export function createNamedEntityRepo(db: DbExecutor): NamedEntityRepo {
+export function createNamedEntityRepo(db: AdminDbExecutor): NamedEntityRepo {
   /** Distinct names of one type in a project and domain, as the derived table `entities`. */
   const entities = (resourceType: number, project: string, domain: string, verb: string) => {
     const table = TABLES[resourceType];

@@ -1,6 +1,6 @@
+import { nowDbTime, withDbErrors } from "@aloft/db";
 import { AloftError } from "@aloft/idl";
 import { type Kysely, sql } from "kysely";
-import { nowDbTime } from "../db/db-time.js";
 import type {
   Database,
   NewNodeExecutionEventRow,
@@ -8,8 +8,7 @@ import type {
   NodeExecutionRow,
   NodeExecutionRowUpdate,
 } from "../db/schema.js";
-import type { DbExecutor } from "./db-executor.js";
-import { withDbErrors } from "./dialects/translate-db-error.js";
+import type { AdminDbExecutor } from "./admin-db-executor.js";
 import { filterEntities, filterToSql, sortExpression } from "./filters/filter-sql.js";
 import { type NodeExecutionKey, nodeExecutionKeyText } from "./keys.js";
 import { type ListInput, validateLimit } from "./pagination.js";
@@ -71,7 +70,7 @@ export interface NodeExecutionRepo {
 }
 
 /** The Kysely {@link NodeExecutionRepo}. */
-export function createNodeExecutionRepo(db: DbExecutor): NodeExecutionRepo {
+export function createNodeExecutionRepo(db: AdminDbExecutor): NodeExecutionRepo {
   return withDbErrors<NodeExecutionRepo>({
     async create(row) {
       const now = nowDbTime();

@@ -1,8 +1,7 @@
+import { type DbTime, nowDbTime, withDbErrors } from "@aloft/db";
 import { AloftError } from "@aloft/idl";
-import { type DbTime, nowDbTime } from "../db/db-time.js";
 import type { NewProjectRow, ProjectRow } from "../db/schema.js";
-import type { DbExecutor } from "./db-executor.js";
-import { withDbErrors } from "./dialects/translate-db-error.js";
+import type { AdminDbExecutor } from "./admin-db-executor.js";
 import { filterToSql, sortExpression } from "./filters/filter-sql.js";
 import type { ListInput } from "./pagination.js";
 
@@ -35,7 +34,7 @@ export interface ProjectRepo {
 }
 
 /** The Kysely {@link ProjectRepo}. */
-export function createProjectRepo(db: DbExecutor): ProjectRepo {
+export function createProjectRepo(db: AdminDbExecutor): ProjectRepo {
   return withDbErrors<ProjectRepo>({
     async create(project) {
       const now = nowDbTime();

@@ -1,8 +1,7 @@
+import { nowDbTime, withDbErrors } from "@aloft/db";
 import { AloftError } from "@aloft/idl";
-import { nowDbTime } from "../db/db-time.js";
 import type { ResourceRow } from "../db/schema.js";
-import type { DbExecutor } from "./db-executor.js";
-import { withDbErrors } from "./dialects/translate-db-error.js";
+import type { AdminDbExecutor } from "./admin-db-executor.js";
 
 /** Priorities of matchable attribute levels: the most specific matching row wins. */
 export const ResourcePriority = {
@@ -60,7 +59,7 @@ export interface ResourceRepo {
 }
 
 /** The Kysely {@link ResourceRepo}. */
-export function createResourceRepo(db: DbExecutor): ResourceRepo {
+export function createResourceRepo(db: AdminDbExecutor): ResourceRepo {
   return withDbErrors<ResourceRepo>({
     async createOrUpdate(input) {
       if (!isValidResourceId(input)) throw invalidResourceId(input);

@@ -1,7 +1,6 @@
-import { nowDbTime } from "../db/db-time.js";
+import { nowDbTime, withDbErrors } from "@aloft/db";
 import type { NewSchedulableEntityRow, SchedulableEntityRow, ScheduleEntitiesSnapshotRow } from "../db/schema.js";
-import type { DbExecutor } from "./db-executor.js";
-import { withDbErrors } from "./dialects/translate-db-error.js";
+import type { AdminDbExecutor } from "./admin-db-executor.js";
 import type { EntityKey } from "./keys.js";
 
 /** Schedules of launch plan versions (`schedulable_entities`), kept in step with activation; read by the scheduler. */
@@ -22,7 +21,7 @@ export interface SchedulableEntityRepo {
 }
 
 /** The Kysely {@link SchedulableEntityRepo}. */
-export function createSchedulableEntityRepo(db: DbExecutor): SchedulableEntityRepo {
+export function createSchedulableEntityRepo(db: AdminDbExecutor): SchedulableEntityRepo {
   return withDbErrors<SchedulableEntityRepo>({
     async activate(schedule) {
       const now = nowDbTime();

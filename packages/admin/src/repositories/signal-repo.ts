@@ -1,8 +1,7 @@
+import { nowDbTime, withDbErrors } from "@aloft/db";
 import { AloftError } from "@aloft/idl";
-import { nowDbTime } from "../db/db-time.js";
 import type { NewSignalRow, SignalRow } from "../db/schema.js";
-import type { DbExecutor } from "./db-executor.js";
-import { withDbErrors } from "./dialects/translate-db-error.js";
+import type { AdminDbExecutor } from "./admin-db-executor.js";
 import { filterToSql, sortExpression } from "./filters/filter-sql.js";
 import type { SignalKey } from "./keys.js";
 import { type ListInput, validateLimit } from "./pagination.js";
@@ -23,7 +22,7 @@ export interface SignalRepo {
 }
 
 /** The Kysely {@link SignalRepo}. */
-export function createSignalRepo(db: DbExecutor): SignalRepo {
+export function createSignalRepo(db: AdminDbExecutor): SignalRepo {
   const find = (key: SignalKey) =>
     db
       .selectFrom("signals")

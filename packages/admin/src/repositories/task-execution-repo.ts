@@ -1,9 +1,8 @@
+import { nowDbTime, withDbErrors } from "@aloft/db";
 import { AloftError } from "@aloft/idl";
 import { type Kysely, sql } from "kysely";
-import { nowDbTime } from "../db/db-time.js";
 import type { Database, NewTaskExecutionRow, TaskExecutionRow, TaskExecutionRowUpdate } from "../db/schema.js";
-import type { DbExecutor } from "./db-executor.js";
-import { withDbErrors } from "./dialects/translate-db-error.js";
+import type { AdminDbExecutor } from "./admin-db-executor.js";
 import { filterEntities, filterToSql, sortExpression } from "./filters/filter-sql.js";
 import { type TaskExecutionKey, taskExecutionKeyText } from "./keys.js";
 import { type ListInput, validateLimit } from "./pagination.js";
@@ -54,7 +53,7 @@ export interface TaskExecutionRepo {
 }
 
 /** The Kysely {@link TaskExecutionRepo}. */
-export function createTaskExecutionRepo(db: DbExecutor): TaskExecutionRepo {
+export function createTaskExecutionRepo(db: AdminDbExecutor): TaskExecutionRepo {
   return withDbErrors<TaskExecutionRepo>({
     async create(row) {
       const now = nowDbTime();

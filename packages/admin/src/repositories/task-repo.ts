@@ -1,9 +1,8 @@
+import { nowDbTime, inTransaction, withDbErrors } from "@aloft/db";
 import { AloftError } from "@aloft/idl";
-import { nowDbTime } from "../db/db-time.js";
 import type { NewDescriptionEntityRow, NewTaskRow, TaskRow } from "../db/schema.js";
-import { type DbExecutor, inTransaction } from "./db-executor.js";
+import type { AdminDbExecutor } from "./admin-db-executor.js";
 import { insertDescriptionEntity } from "./description-entity-repo.js";
-import { withDbErrors } from "./dialects/translate-db-error.js";
 import { filterToSql, sortExpression } from "./filters/filter-sql.js";
 import { type EntityKey, entityKeyText, type NamedEntityKey } from "./keys.js";
 import { listIdentifiers } from "./list-identifiers.js";
@@ -29,7 +28,7 @@ export interface TaskRepo {
 }
 
 /** The Kysely {@link TaskRepo}. */
-export function createTaskRepo(db: DbExecutor): TaskRepo {
+export function createTaskRepo(db: AdminDbExecutor): TaskRepo {
   return withDbErrors<TaskRepo>({
     async create(task, descriptionEntity) {
       const now = nowDbTime();

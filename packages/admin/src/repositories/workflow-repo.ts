@@ -1,9 +1,8 @@
+import { nowDbTime, inTransaction, withDbErrors } from "@aloft/db";
 import { AloftError } from "@aloft/idl";
-import { nowDbTime } from "../db/db-time.js";
 import type { NewDescriptionEntityRow, NewWorkflowRow, WorkflowRow } from "../db/schema.js";
-import { type DbExecutor, inTransaction } from "./db-executor.js";
+import type { AdminDbExecutor } from "./admin-db-executor.js";
 import { insertDescriptionEntity } from "./description-entity-repo.js";
-import { withDbErrors } from "./dialects/translate-db-error.js";
 import { filterToSql, sortExpression } from "./filters/filter-sql.js";
 import { type EntityKey, entityKeyText, type NamedEntityKey } from "./keys.js";
 import { listIdentifiers } from "./list-identifiers.js";
@@ -29,7 +28,7 @@ export interface WorkflowRepo {
 }
 
 /** The Kysely {@link WorkflowRepo}. */
-export function createWorkflowRepo(db: DbExecutor): WorkflowRepo {
+export function createWorkflowRepo(db: AdminDbExecutor): WorkflowRepo {
   return withDbErrors<WorkflowRepo>({
     async create(workflow, descriptionEntity) {
       const now = nowDbTime();

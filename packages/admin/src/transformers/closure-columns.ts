@@ -1,7 +1,7 @@
+import { type DbTime, timestampToDbTime } from "@aloft/db";
 import type { Duration, Timestamp } from "@bufbuild/protobuf/wkt";
 import type { ExecutionError } from "@aloft/idl/gen/flyteidl/core/execution_pb";
 import { ExecutionError_ErrorKind } from "@aloft/idl/gen/flyteidl/core/execution_pb";
-import { type DbTime, timestampToDbTime } from "../db/db-time.js";
 
 /** Nanoseconds of a protobuf `Duration` (the `duration` columns, as Go's `time.Duration`). */
 export function durationToNanos(duration: Duration | undefined): number {

@@ -1,7 +1,7 @@
+import { nowDbTime, type DbTime, timestampToDbTime } from "@aloft/db";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import type { NodeExecutionEventRequest, WorkflowExecutionEventRequest } from "@aloft/idl/gen/flyteidl/admin/event_pb";
 import { NodeExecution_Phase, WorkflowExecution_Phase } from "@aloft/idl/gen/flyteidl/core/execution_pb";
-import { nowDbTime, type DbTime, timestampToDbTime } from "../db/db-time.js";
 import type { NewExecutionEventRow, NewNodeExecutionEventRow } from "../db/schema.js";
 
 /** A workflow event request → its `execution_events` timeline row. */

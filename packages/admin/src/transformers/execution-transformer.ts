@@ -1,3 +1,4 @@
+import { dbTimeToTimestamp, timestampToDbTime } from "@aloft/db";
 import { clone, create } from "@bufbuild/protobuf";
 import { type Timestamp } from "@bufbuild/protobuf/wkt";
 import { AloftError, Code } from "@aloft/idl";
@@ -27,7 +28,6 @@ import {
   type WorkflowExecutionIdentifier,
 } from "@aloft/idl/gen/flyteidl/core/identifier_pb";
 import type { SecurityContext } from "@aloft/idl/gen/flyteidl/core/security_pb";
-import { dbTimeToTimestamp, timestampToDbTime } from "../db/db-time.js";
 import type { ExecutionRow, NewExecutionRow } from "../db/schema.js";
 import type { ExecutionChanges, ExecutionTag } from "../repositories/execution-repo.js";
 import { durationToNanos, errorColumns, optionalDbTime, trimErrorMessage } from "./closure-columns.js";

@@ -1,3 +1,4 @@
+import { dbTimeToTimestamp } from "@aloft/db";
 import { create } from "@bufbuild/protobuf";
 import {
   type LaunchPlan,
@@ -7,7 +8,6 @@ import {
 } from "@aloft/idl/gen/flyteidl/admin/launch_plan_pb";
 import type { Schedule } from "@aloft/idl/gen/flyteidl/admin/schedule_pb";
 import { ResourceType } from "@aloft/idl/gen/flyteidl/core/identifier_pb";
-import { dbTimeToTimestamp } from "../db/db-time.js";
 import type { LaunchPlanRow, NewLaunchPlanRow } from "../db/schema.js";
 import { entityKeyToId } from "./identifier-transformer.js";
 import { decodeColumn, encodeColumn } from "./proto-bytes.js";

@@ -1,7 +1,7 @@
+import { dbTimeToTimestamp } from "@aloft/db";
 import { create } from "@bufbuild/protobuf";
 import { type Task, type TaskClosure, TaskClosureSchema, TaskSchema } from "@aloft/idl/gen/flyteidl/admin/task_pb";
 import { type Identifier, ResourceType } from "@aloft/idl/gen/flyteidl/core/identifier_pb";
-import { dbTimeToTimestamp } from "../db/db-time.js";
 import type { NewTaskRow, TaskRow } from "../db/schema.js";
 import { entityKeyToId } from "./identifier-transformer.js";
 import { decodeColumn, encodeColumn } from "./proto-bytes.js";

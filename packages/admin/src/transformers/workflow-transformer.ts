@@ -1,8 +1,8 @@
+import { dbTimeToTimestamp } from "@aloft/db";
 import { create } from "@bufbuild/protobuf";
 import { type Workflow, WorkflowSchema } from "@aloft/idl/gen/flyteidl/admin/workflow_pb";
 import { type Identifier, ResourceType } from "@aloft/idl/gen/flyteidl/core/identifier_pb";
 import { type TypedInterface, TypedInterfaceSchema } from "@aloft/idl/gen/flyteidl/core/interface_pb";
-import { dbTimeToTimestamp } from "../db/db-time.js";
 import type { NewWorkflowRow, WorkflowRow } from "../db/schema.js";
 import { entityKeyToId } from "./identifier-transformer.js";
 import { decodeOptionalColumn, encodeColumn } from "./proto-bytes.js";

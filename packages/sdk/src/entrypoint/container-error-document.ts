@@ -1,3 +1,4 @@
+import { containerErrorFromThrown } from "@aloft/engine";
 import { clone, create } from "@bufbuild/protobuf";
 import { timestampNow } from "@bufbuild/protobuf/wkt";
 import {
@@ -8,7 +9,6 @@ import {
   type ErrorDocument,
 } from "@aloft/idl/gen/flyteidl/core/errors_pb";
 import { ExecutionError_ErrorKind } from "@aloft/idl/gen/flyteidl/core/execution_pb";
-import { containerErrorFromThrown } from "../local/task-failure.js";
 
 /** flytekit's code for failures outside user code (`_dispatch_execute`'s catch-all). */
 export const SYSTEM_ERROR_CODE = "SYSTEM";

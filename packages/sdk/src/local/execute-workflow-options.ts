@@ -48,7 +48,7 @@ export interface LocalTaskRequest {
 /**
  * Runs task code for the local executor. Returns outputs, or a `DynamicJobSpec` for a dynamic task
  * (the executor compiles and runs it). Throws to fail the attempt; what is retried is decided by
- * `containerErrorFromThrown` (a `RecoverableError` or a recoverable `LocalTaskFailure` is retried
+ * `containerErrorFromThrown` (a `RecoverableError` or a recoverable `TaskFailure` is retried
  * within the node's retries; anything else fails the node).
  */
 export interface LocalTaskRunner {

@@ -1,3 +1,4 @@
+import { TaskFailure } from "@aloft/engine";
 import { describe, expect, it } from "vitest";
 import {
   collectionType,
@@ -19,7 +20,7 @@ import {
   NodeExecution_Phase,
   WorkflowExecution_Phase,
 } from "@aloft/idl/gen/flyteidl/core/execution_pb";
-import { executeWorkflow, LocalTaskFailure, type LocalNodeEvent } from "./index.js";
+import { executeWorkflow, type LocalNodeEvent } from "./index.js";
 import {
   compile,
   dictOf,
@@ -473,7 +474,7 @@ describe("retries and timeouts", () => {
   it("gives system failures a budget of three retries of their own", async () => {
     const runner = fakeRunner({
       flaky: () => {
-        throw new LocalTaskFailure({ code: "Interrupted", message: "node lost", recoverable: true, origin: "SYSTEM" });
+        throw new TaskFailure({ code: "Interrupted", message: "node lost", recoverable: true, origin: "SYSTEM" });
       },
     });
     const result = await executeWorkflow({ closure: single(0), inputs, runner });

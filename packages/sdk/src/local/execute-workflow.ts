@@ -1,3 +1,4 @@
+import { userError } from "@aloft/engine";
 import { inferLiteralType, isCastable } from "@aloft/compiler";
 import { AloftError, formatIdentifier, literalTypeToString } from "@aloft/idl";
 import type { CompiledWorkflowClosure } from "@aloft/idl/gen/flyteidl/core/compiler_pb";
@@ -11,7 +12,6 @@ import {
   type GraphOutcome,
   type RunWorkflowOptions,
 } from "./execution-context.js";
-import { userError } from "./execution-errors.js";
 import { runFailureNode, runGraph } from "./graph-execution.js";
 import type { LocalRunResult } from "./local-run-result.js";
 import { executeNode } from "./node-execution.js";

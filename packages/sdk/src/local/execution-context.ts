@@ -3,6 +3,7 @@
  * execution and the per-kind handlers call each other through `Engine` so they need not import
  * each other in a cycle.
  */
+import type { OutputSource } from "@aloft/engine";
 import { CatalogCacheStatus } from "@aloft/idl/gen/flyteidl/core/catalog_pb";
 import type { CompiledWorkflow, CompiledWorkflowClosure } from "@aloft/idl/gen/flyteidl/core/compiler_pb";
 import { NodeExecution_Phase, type ExecutionError } from "@aloft/idl/gen/flyteidl/core/execution_pb";
@@ -14,7 +15,6 @@ import { identifierKey } from "@aloft/idl";
 import type { ParentNode } from "@aloft/storage";
 import type { CompiledExecuteWorkflowOptions } from "./execute-workflow-options.js";
 import type { LocalNodeEvent, LocalNodeKind, LocalNodeRecord } from "./local-run-result.js";
-import type { OutputSource } from "./resolve-bindings.js";
 import type { Semaphore } from "./semaphore.js";
 
 /** How a node ended. */

@@ -6,6 +6,7 @@
  * nothing more; FAIL_AFTER_EXECUTABLE_NODES_COMPLETE lets independent nodes finish, then reports
  * the failure propeller's traversal would report.
  */
+import { NodeError, systemError, resolveBindings, type OutputSource } from "@aloft/engine";
 import { CatalogCacheStatus } from "@aloft/idl/gen/flyteidl/core/catalog_pb";
 import { NodeExecution_Phase } from "@aloft/idl/gen/flyteidl/core/execution_pb";
 import type { LiteralMap } from "@aloft/idl/gen/flyteidl/core/literals_pb";
@@ -20,8 +21,6 @@ import {
   type RunGraphOptions,
 } from "./execution-context.js";
 import { AbortFanout } from "./abort-fanout.js";
-import { NodeError, systemError } from "./execution-errors.js";
-import { resolveBindings, type OutputSource } from "./resolve-bindings.js";
 
 interface NodeState {
   spec: Node;

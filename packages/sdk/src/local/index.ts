@@ -1,13 +1,14 @@
 /**
  * The SDK's local executor: runs a compiled workflow (`CompiledWorkflowClosure`) in this process, at
- * the literal level, with propeller's semantics, so a local run behaves as the same workflow does on
- * Flyte. Task code runs through a {@link LocalTaskRunner}; raw-container tasks can run as local
- * processes with {@link runContainerTaskLocally}.
+ * the literal level, with propeller's semantics (`@aloft/engine`'s), so a local run behaves as the same
+ * workflow does on Flyte. Task code runs through a {@link LocalTaskRunner}; raw-container tasks can run
+ * as local processes with `@aloft/engine`'s `runContainerTaskLocally`.
  *
  * ```ts
+ * import { runContainerTaskLocally } from "@aloft/engine";
  * import { integerLiteral, literalMap } from "@aloft/idl";
  * import { WorkflowExecution_Phase } from "@aloft/idl/gen/flyteidl/core/execution_pb";
- * import { executeWorkflow, LocalCache, runContainerTaskLocally } from "./local/index.js";
+ * import { executeWorkflow, LocalCache } from "./local/index.js";
  *
  * const result = await executeWorkflow({
  *   closure, // from compileWorkflow
@@ -46,15 +47,3 @@ export { LocalCache } from "./local-cache.js";
 export type { LocalCacheMode, LocalCacheOptions, LocalCacheRequest } from "./local-cache.js";
 export { computeLocalCacheKey } from "./compute-local-cache-key.js";
 export type { LocalCacheKeyInput } from "./compute-local-cache-key.js";
-export {
-  containerErrorFromThrown,
-  LocalTaskFailure,
-  RECOVERABLE_ERROR_CODE,
-  taskFailureFromContainerError,
-  USER_RUNTIME_ERROR_CODE,
-} from "./task-failure.js";
-export type { ContainerErrorFromThrownOptions, LocalTaskFailureOptions, TaskFailureInfo } from "./task-failure.js";
-export { runContainerTaskLocally } from "./container-runner.js";
-export type { RunContainerTaskOptions } from "./container-runner.js";
-export { renderCommandTemplates } from "./render-command-templates.js";
-export type { CommandTemplatePaths } from "./render-command-templates.js";

@@ -6,6 +6,17 @@
  * bounds each attempt (retryable USER `TimeoutExpired`) and twice the timeout bounds the whole node
  * from when it was queued (TIMED_OUT, not retried).
  */
+import {
+  executionError,
+  messageOf,
+  systemError,
+  userError,
+  durationToNanos,
+  formatGoDuration,
+  resolveBindings,
+  minAttemptsOf,
+  retryDecision,
+} from "@aloft/engine";
 import { create } from "@bufbuild/protobuf";
 import { CatalogCacheStatus } from "@aloft/idl/gen/flyteidl/core/catalog_pb";
 import {
@@ -24,8 +35,6 @@ import {
   type NodeInvocation,
   type NodeOutcome,
 } from "./execution-context.js";
-import { executionError, messageOf, systemError, userError } from "./execution-errors.js";
-import { durationToNanos, formatGoDuration } from "./go-format.js";
 import type { LocalNodeEventKind, LocalNodeKind } from "./local-run-result.js";
 import { runArrayAttempt } from "./nodes/array-node.js";
 import { runBranchAttempt } from "./nodes/branch-node.js";
@@ -33,8 +42,6 @@ import { runGateAttempt } from "./nodes/gate-node.js";
 import { runLaunchPlanAttempt } from "./nodes/launch-plan-node.js";
 import { runSubWorkflowAttempt } from "./nodes/subworkflow-node.js";
 import { runTaskAttempt } from "./nodes/task-node.js";
-import { resolveBindings } from "./resolve-bindings.js";
-import { minAttemptsOf, retryDecision } from "./retry-budget.js";
 
 const HANDLERS: Partial<Record<LocalNodeKind, (ctx: AttemptContext) => Promise<AttemptResult>>> = {
   task: runTaskAttempt,

@@ -1,3 +1,4 @@
+import { runContainerTaskLocally, TaskFailure } from "@aloft/engine";
 import { formatIdentifier } from "@aloft/idl";
 import type { LiteralMap } from "@aloft/idl/gen/flyteidl/core/literals_pb";
 import {
@@ -20,9 +21,7 @@ import type { EntityBase } from "../entities/entity.js";
 import { makeTaskContext, type TaskContext } from "../entities/task-context.js";
 import { decodeInputs, encodeOutputs, outputValues } from "../entities/task-io.js";
 import type { RunnableTask, TaskExecutionContext, TaskResult } from "../entities/task-result.js";
-import { runContainerTaskLocally } from "../local/container-runner.js";
 import type { LocalTaskRequest, LocalTaskRunner } from "../local/execute-workflow-options.js";
-import { LocalTaskFailure } from "../local/task-failure.js";
 import type { LocalCatalog } from "./local-catalog.js";
 
 /** A mock's body: the task's input values in, its output values out (as a task body returns them). @internal */
@@ -52,8 +51,8 @@ export interface SdkTaskRunnerOptions {
   onThrown?: (uniqueNodeId: string, thrown: unknown, standIn: boolean) => void;
 }
 
-function failure(message: string, origin: "USER" | "SYSTEM" = "USER"): LocalTaskFailure {
-  return new LocalTaskFailure({ code: "LocalRunError", message, recoverable: false, origin });
+function failure(message: string, origin: "USER" | "SYSTEM" = "USER"): TaskFailure {
+  return new TaskFailure({ code: "LocalRunError", message, recoverable: false, origin });
 }
 
 function ifaceOf(entity: DeclaredEntity): InterfaceDecl {

@@ -1,9 +1,9 @@
 import { type Kysely, sql } from "kysely";
-import { createIndex, createNaturalKey, createTable, type MigrationFactory } from "./migration-helpers.js";
+import { createIndex, createNaturalKey, createTable, type MigrationFactory } from "@aloft/db";
 
 /**
- * The initial admin schema: flyteadmin's tables and column names (admin.md §3) plus Aloft's
- * `execution_queue`. Indexes cover every filter and sort that flyteconsole and flytectl send.
+ * The initial admin schema: flyteadmin's tables and column names (admin.md §3). Indexes cover every
+ * filter and sort that flyteconsole and flytectl send. (Aloft's `execution_queue` is `@aloft/db`'s.)
  *
  * Migrations are append-only: never edit this file once released; add `0002-…`.
  */
@@ -311,25 +311,5 @@ export const initialSchema: MigrationFactory = (capabilities) => ({
     await createNaturalKey(db, "schedulable_entities", entityVersionKey);
 
     await createTable(db, t, "schedule_entities_snapshots", { id: "id", snapshot: "bytes" });
-
-    await createTable(db, t, "execution_queue", {
-      id: "id",
-      execution_project: "text",
-      execution_domain: "text",
-      execution_name: "text",
-      kind: "text",
-      payload: "text",
-      state: "text",
-      attempts: "int",
-      lease_owner: "text?",
-      lease_expires_at: "time?",
-      available_at: "time",
-      last_error: "text?",
-    });
-    // Claims look for pending rows that are due, or leased rows whose lease ran out.
-    await createIndex(db, "execution_queue_state_available_idx", "execution_queue", ["state", "available_at"]);
-    await createIndex(db, "execution_queue_state_lease_idx", "execution_queue", ["state", "lease_expires_at"]);
-    // Rows of one execution are handed out in order (an abort never overtakes its create).
-    await createIndex(db, "execution_queue_execution_idx", "execution_queue", [...executionKey, "id"]);
   },
 });

@@ -1,6 +1,6 @@
+import { type DbTime, dbTimeToEpochMicros } from "@aloft/db";
 import { create } from "@bufbuild/protobuf";
 import { type Duration, DurationSchema, type Timestamp, TimestampSchema } from "@bufbuild/protobuf/wkt";
-import { type DbTime, dbTimeToEpochMicros } from "../../db/db-time.js";
 
 /** `occurred_at`, or the epoch when an event has none (flyteadmin reads a nil timestamp as zero). */
 export function occurredAtOf(event: { occurredAt?: Timestamp | undefined }): Timestamp {

@@ -2,6 +2,7 @@
  * CreateNodeEvent (flyteadmin `NodeExecutionManager.CreateNodeEvent` and the node execution transformers):
  * the first event of a node creates its row, later ones move it along.
  */
+import { timestampToDbTime } from "@aloft/db";
 import { create } from "@bufbuild/protobuf";
 import { AloftError, Code } from "@aloft/idl";
 import {
@@ -22,7 +23,6 @@ import type { Identifier } from "@aloft/idl/gen/flyteidl/core/identifier_pb";
 import { type NodeExecutionEvent, NodeExecutionEventSchema } from "@aloft/idl/gen/flyteidl/event/event_pb";
 import { type BlobStore, writeProto } from "@aloft/storage";
 import type { InlineEventDataPolicy } from "../../config/admin-config.js";
-import { timestampToDbTime } from "../../db/db-time.js";
 import type { Repositories } from "../../repositories/create-repositories.js";
 import { executionKeyText, type NodeExecutionKey, nodeExecutionKeyText } from "../../repositories/keys.js";
 import type { NodeExecutionChanges, NodeExecutionRecord } from "../../repositories/node-execution-repo.js";

@@ -2,6 +2,7 @@
  * CreateTaskEvent (flyteadmin `TaskExecutionManager.CreateTaskExecutionEvent` and the task execution
  * transformers): one row per attempt, created by its first event and merged with each later one.
  */
+import { type DbTime, timestampToDbTime } from "@aloft/db";
 import { create } from "@bufbuild/protobuf";
 import { AloftError, Code } from "@aloft/idl";
 import {
@@ -18,7 +19,6 @@ import {
 import type { TaskExecutionEvent } from "@aloft/idl/gen/flyteidl/event/event_pb";
 import type { BlobStore } from "@aloft/storage";
 import type { InlineEventDataPolicy } from "../../config/admin-config.js";
-import { type DbTime, timestampToDbTime } from "../../db/db-time.js";
 import type { Repositories } from "../../repositories/create-repositories.js";
 import { nodeExecutionKeyText, type TaskExecutionKey, taskExecutionKeyText } from "../../repositories/keys.js";
 import type { TaskExecutionChanges, TaskExecutionRecord } from "../../repositories/task-execution-repo.js";

@@ -3,6 +3,7 @@
  * propeller reports a workflow phase; admin checks the transition, records it on the execution and, on a
  * terminal phase, triggers the execution's notifications.
  */
+import { timestampToDbTime } from "@aloft/db";
 import { create } from "@bufbuild/protobuf";
 import { AloftError, Code } from "@aloft/idl";
 import type { Notification } from "@aloft/idl/gen/flyteidl/admin/common_pb";
@@ -23,7 +24,6 @@ import { WorkflowExecution_Phase } from "@aloft/idl/gen/flyteidl/core/execution_
 import type { WorkflowExecutionEvent } from "@aloft/idl/gen/flyteidl/event/event_pb";
 import type { BlobStore } from "@aloft/storage";
 import type { InlineEventDataPolicy } from "../../config/admin-config.js";
-import { timestampToDbTime } from "../../db/db-time.js";
 import type { ExecutionRow } from "../../db/schema.js";
 import type { Repositories } from "../../repositories/create-repositories.js";
 import { executionKeyText } from "../../repositories/keys.js";

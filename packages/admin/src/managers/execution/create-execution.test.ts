@@ -1,3 +1,4 @@
+import type { WorkflowExecutor } from "@aloft/db";
 import { AloftError, Code, integerLiteral, literalMap, stringLiteral } from "@aloft/idl";
 import { readProto } from "@aloft/storage";
 import { create, fromBinary } from "@bufbuild/protobuf";
@@ -18,7 +19,6 @@ import { LiteralMapSchema } from "@aloft/idl/gen/flyteidl/core/literals_pb";
 import { Resources_ResourceName } from "@aloft/idl/gen/flyteidl/core/tasks_pb";
 import { describe, expect, it } from "vitest";
 import { LaunchPlanSpecSchema } from "@aloft/idl/gen/flyteidl/admin/launch_plan_pb";
-import type { WorkflowExecutor } from "../../executor/workflow-executor.js";
 import { describeEachDialect } from "../../repositories/test-databases.test-helper.js";
 import {
   createExecutionHarness,

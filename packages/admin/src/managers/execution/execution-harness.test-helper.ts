@@ -3,6 +3,14 @@
  * metrics) over a test database, wired with the registration managers, a signing temp-dir blob store and
  * the real queue-backed workflow executor. Plus event builders and queue readers.
  */
+import {
+  decodeAbortRequest,
+  decodeExecutionRequest,
+  createQueuedWorkflowExecutor,
+  type AbortRequest,
+  type ExecutionRequest,
+  type WorkflowExecutor,
+} from "@aloft/db";
 import { create, type DescMessage, type MessageInitShape, type MessageShape } from "@bufbuild/protobuf";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { FsBlobStore } from "@aloft/storage";
@@ -26,9 +34,6 @@ import {
 } from "@aloft/idl/gen/flyteidl/event/event_pb";
 import { afterAll, beforeAll } from "vitest";
 import type { AdminConfigInput } from "../../config/admin-config.js";
-import { decodeAbortRequest, decodeExecutionRequest } from "../../executor/execution-payload-codec.js";
-import { createQueuedWorkflowExecutor } from "../../executor/queued-workflow-executor.js";
-import type { AbortRequest, ExecutionRequest, WorkflowExecutor } from "../../executor/workflow-executor.js";
 import type { TestDatabase } from "../../repositories/test-databases.test-helper.js";
 import { createDataProxyManager } from "../data-proxy-manager.js";
 import type {

@@ -4,6 +4,7 @@
  * with which inputs and settings, offload the inputs, then hand the execution to the engine and record it
  * in one transaction.
  */
+import type { ExecutionRequest, WorkflowExecutor } from "@aloft/db";
 import { clone, create } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { AloftError, Code } from "@aloft/idl";
@@ -21,7 +22,6 @@ import { LiteralMapSchema } from "@aloft/idl/gen/flyteidl/core/literals_pb";
 import type { BlobStore } from "@aloft/storage";
 import type { AdminConfig, DomainConfig } from "../../config/admin-config.js";
 import type { NewExecutionRow } from "../../db/schema.js";
-import type { ExecutionRequest, WorkflowExecutor } from "../../executor/workflow-executor.js";
 import type { Repositories } from "../../repositories/create-repositories.js";
 import { Entity } from "../../repositories/filters/filter-entities.js";
 import { fieldFilter } from "../../repositories/filters/filter-expression.js";

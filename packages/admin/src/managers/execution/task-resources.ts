@@ -1,3 +1,4 @@
+import type { TaskResources } from "@aloft/db";
 import { create } from "@bufbuild/protobuf";
 import { type TaskResourceSpec, TaskResourceSpecSchema } from "@aloft/idl/gen/flyteidl/admin/matchable_resource_pb";
 import type { CompiledTask } from "@aloft/idl/gen/flyteidl/core/compiler_pb";
@@ -8,7 +9,6 @@ import {
   ResourcesSchema,
 } from "@aloft/idl/gen/flyteidl/core/tasks_pb";
 import type { TaskResourceSet } from "../../config/admin-config.js";
-import type { TaskResources } from "../../executor/workflow-executor.js";
 import type { PlatformTaskResources } from "../resolve-attributes.js";
 import {
   parseQuantity,

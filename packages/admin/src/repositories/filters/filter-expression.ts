@@ -1,5 +1,5 @@
+import { parseClientTime } from "@aloft/db";
 import { AloftError } from "@aloft/idl";
-import { parseClientTime } from "../../db/db-time.js";
 import { type ColumnKind, type Entity, resolveColumn } from "./filter-entities.js";
 import { parseFilterDuration } from "./parse-go-duration.js";
 

@@ -3,14 +3,22 @@
  * cases skipped (without events, as propeller), then run the taken case as a leaf of the same graph
  * once its own upstream nodes are done; its outputs become the branch node's outputs.
  */
+import {
+  decideBranch,
+  MALFORMED_BRANCH,
+  USER_PROVIDED_ERROR,
+  type BranchDecision,
+  CodedError,
+  messageOf,
+  systemError,
+  userError,
+} from "@aloft/engine";
 import { create } from "@bufbuild/protobuf";
 import { NodeExecution_Phase } from "@aloft/idl/gen/flyteidl/core/execution_pb";
 import { LiteralMapSchema } from "@aloft/idl/gen/flyteidl/core/literals_pb";
 import type { Node } from "@aloft/idl/gen/flyteidl/core/workflow_pb";
 import { uniqueNodeId } from "@aloft/storage";
-import { decideBranch, MALFORMED_BRANCH, USER_PROVIDED_ERROR, type BranchDecision } from "../branch-condition.js";
 import { nodeKindOf, type AttemptContext, type AttemptResult } from "../execution-context.js";
-import { CodedError, messageOf, systemError, userError } from "../execution-errors.js";
 
 /** One attempt of a branch node. */
 export async function runBranchAttempt(ctx: AttemptContext): Promise<AttemptResult> {

@@ -3,6 +3,7 @@
  * passes the node's inputs on (or fails on `false`), a sleep really waits. Timeouts come from the
  * node's metadata, as for every node.
  */
+import { executionError, messageOf, systemError, userError, durationToMs } from "@aloft/engine";
 import { setTimeout as sleep } from "node:timers/promises";
 import { create } from "@bufbuild/protobuf";
 import { ExecutionError_ErrorKind } from "@aloft/idl/gen/flyteidl/core/execution_pb";
@@ -10,8 +11,6 @@ import { LiteralMapSchema, type Literal } from "@aloft/idl/gen/flyteidl/core/lit
 import { LiteralTypeSchema, SimpleType } from "@aloft/idl/gen/flyteidl/core/types_pb";
 import { literalToString } from "@aloft/idl";
 import type { AttemptContext, AttemptResult } from "../execution-context.js";
-import { executionError, messageOf, systemError, userError } from "../execution-errors.js";
-import { durationToMs } from "../go-format.js";
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
 

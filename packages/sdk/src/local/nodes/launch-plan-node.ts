@@ -3,11 +3,11 @@
  * the launch plan runs as a child execution named `fixedLen20(<parent>-<node>-<attempt>)` with its
  * defaults and fixed inputs merged in; its nodes are recorded below this node's path.
  */
+import { userError } from "@aloft/engine";
 import { fixedLengthUniqueIdForParts } from "@aloft/idl";
 import { create } from "@bufbuild/protobuf";
 import { WorkflowExecutionIdentifierSchema } from "@aloft/idl/gen/flyteidl/core/identifier_pb";
 import { RunContext, type AttemptContext, type AttemptResult } from "../execution-context.js";
-import { userError } from "../execution-errors.js";
 import { mergeLaunchInputs, resolveLaunchPlan } from "../launch-plan-support.js";
 import { Semaphore } from "../semaphore.js";
 

@@ -3,11 +3,11 @@
  * with the node's inputs; on failure run its failure node (the node still fails, with the failure
  * node's error if that failed too); on success its end-node outputs are the node's outputs.
  */
+import { systemError, userError } from "@aloft/engine";
 import { create } from "@bufbuild/protobuf";
 import { formatIdentifier } from "@aloft/idl";
 import { LiteralMapSchema } from "@aloft/idl/gen/flyteidl/core/literals_pb";
 import type { AttemptContext, AttemptResult } from "../execution-context.js";
-import { systemError, userError } from "../execution-errors.js";
 
 /** One attempt of a sub-workflow node. */
 export async function runSubWorkflowAttempt(ctx: AttemptContext): Promise<AttemptResult> {

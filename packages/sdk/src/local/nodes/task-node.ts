@@ -3,6 +3,13 @@
  * runner; a thrown failure is classified as `error.pb` would be; a dynamic result is compiled and
  * run as a child graph whose end-node outputs become the node's outputs.
  */
+import {
+  executionError,
+  systemError,
+  userError,
+  containerErrorFromThrown,
+  taskFailureFromContainerError,
+} from "@aloft/engine";
 import { create } from "@bufbuild/protobuf";
 import { ExecutionError_ErrorKind } from "@aloft/idl/gen/flyteidl/core/execution_pb";
 import { LiteralMapSchema } from "@aloft/idl/gen/flyteidl/core/literals_pb";
@@ -10,8 +17,6 @@ import type { TaskTemplate } from "@aloft/idl/gen/flyteidl/core/tasks_pb";
 import { generatedName } from "@aloft/storage";
 import type { TaskResult } from "../../entities/task-result.js";
 import { closureLookup, type AttemptContext, type AttemptResult } from "../execution-context.js";
-import { executionError, systemError, userError } from "../execution-errors.js";
-import { containerErrorFromThrown, taskFailureFromContainerError } from "../task-failure.js";
 import { buildDynamicWorkflow } from "./dynamic-workflow.js";
 
 /** One attempt of a task node. */
