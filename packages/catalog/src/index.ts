@@ -1,0 +1,2 @@
+/** `@aloft/catalog`: Flyte's DataCatalog in TypeScript. */
+export {};
