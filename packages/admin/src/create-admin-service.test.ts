@@ -7,14 +7,18 @@ import { create } from "@bufbuild/protobuf";
 import { ExecutionCreateRequestSchema } from "@aloft/idl/gen/flyteidl/admin/execution_pb";
 import { ProjectRegisterRequestSchema } from "@aloft/idl/gen/flyteidl/admin/project_pb";
 import { ResourceType } from "@aloft/idl/gen/flyteidl/core/identifier_pb";
+import { SignalGetOrCreateRequestSchema, SignalSetRequestSchema } from "@aloft/idl/gen/flyteidl/admin/signal_pb";
+import { DataCatalog, GetDatasetResponseSchema } from "@aloft/idl/gen/flyteidl/datacatalog/datacatalog_pb";
+import { booleanLiteral, booleanType } from "@aloft/idl";
 import { CreateUploadLocationRequestSchema } from "@aloft/idl/gen/flyteidl/service/dataproxy_pb";
 import { makeTempDir } from "@aloft/test-helpers";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type AdminConfigInput, compileAdminConfig } from "./config/admin-config.js";
-import { type AdminService, createAdminService } from "./create-admin-service.js";
+import { type AdminService, createAdminService, type CreateAdminServiceOptions } from "./create-admin-service.js";
 import { testContext } from "./managers/registration-harness.test-helper.js";
 import { launchPlanRequest, taskRequest, workflowRequest } from "./managers/registration-requests.test-helper.js";
 import { createAdminLogger } from "./server/create-logger.js";
+import { serviceRegistration } from "./rpc/flyte-services.js";
 import { AdminMetrics } from "./server/metrics.js";
 
 let dir: { path: string; cleanup: () => Promise<void> };
@@ -29,7 +33,10 @@ afterEach(async () => {
 });
 
 /** An admin over an SQLite file and a blob folder in the temp dir, port 0, quiet logs. */
-async function start(input: AdminConfigInput = {}, options: { executor?: WorkflowExecutor } = {}) {
+async function start(
+  input: AdminConfigInput = {},
+  options: Pick<CreateAdminServiceOptions, "executor" | "onSignalSet" | "extraServices"> = {},
+) {
   const config = compileAdminConfig(
     {
       server: { host: "127.0.0.1", port: 0 },
@@ -44,7 +51,7 @@ async function start(input: AdminConfigInput = {}, options: { executor?: Workflo
     logger: createAdminLogger({ level: "silent", destination: new Writable({ write: (_c, _e, cb) => cb() }) }),
     metrics: new AdminMetrics({ defaultMetrics: false }),
     secretsDir: join(dir.path, "secrets"),
-    ...(options.executor === undefined ? {} : { executor: options.executor }),
+    ...options,
   });
   services.push(service);
   return service;
@@ -169,6 +176,47 @@ describe("createAdminService", () => {
     await service.managers.executions.createExecution(executionRequest("exec2"), testContext);
     expect(seen.map((r) => r.executionId.name)).toEqual(["exec2"]);
     expect(await service.repositories.executionQueue.list()).toEqual([]);
+  });
+
+  it("tells onSignalSet which execution a signal was set for", async () => {
+    const seen: string[] = [];
+    const service = await start({}, { onSignalSet: (id) => seen.push(id.name) });
+    const id = { executionId: { project: "admintests", domain: "development", name: "exec9" }, signalId: "go" };
+    await service.managers.signals.getOrCreateSignal(
+      create(SignalGetOrCreateRequestSchema, { id, type: booleanType() }),
+      testContext,
+    );
+    expect(seen).toEqual([]);
+    await service.managers.signals.setSignal(
+      create(SignalSetRequestSchema, { id, value: booleanLiteral(true) }),
+      testContext,
+    );
+    expect(seen).toEqual(["exec9"]);
+  });
+
+  it("serves extra gRPC services on admin's port, built over its database", async () => {
+    let tables = 0;
+    const service = await start(
+      {},
+      {
+        extraServices: async ({ database }) => {
+          tables = (await database.db.introspection.getTables()).length;
+          return [
+            serviceRegistration(DataCatalog, {
+              getDataset: () => create(GetDatasetResponseSchema, { dataset: { id: { name: "served" } } }),
+            }),
+          ];
+        },
+      },
+    );
+    expect(tables).toBeGreaterThan(0);
+    const { url } = await service.server.listen();
+    const reply = await fetch(`${url}/datacatalog.DataCatalog/GetDataset`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{}",
+    });
+    expect(await reply.json()).toEqual({ dataset: { id: { name: "served" } } });
   });
 
   it("closes the server and then the database, once however often it is asked", async () => {

@@ -16,6 +16,7 @@ import {
   type WorkflowExecutor,
 } from "@aloft/db";
 import type { BlobStore } from "@aloft/storage";
+import type { WorkflowExecutionIdentifier } from "@aloft/idl/gen/flyteidl/core/identifier_pb";
 import type { Logger } from "pino";
 import type { AdminConfig } from "./config/admin-config.js";
 import type { AdminDatabase } from "./db/admin-database.js";
@@ -27,7 +28,7 @@ import { createDataProxyManager } from "./managers/data-proxy-manager.js";
 import { createDescriptionEntityManager } from "./managers/description-entity-manager.js";
 import { createExecutionManager } from "./managers/execution/execution-manager.js";
 import { createIdentityManager } from "./managers/identity-manager.js";
-import type { AdminManagers } from "./managers/interfaces.js";
+import type { AdminManagers, SignalManager } from "./managers/interfaces.js";
 import { createLaunchPlanManager } from "./managers/launch-plan-manager.js";
 import { createMetricsManager } from "./managers/metrics-manager.js";
 import { createNamedEntityManager } from "./managers/named-entity-manager.js";
@@ -43,6 +44,7 @@ import { createAdminServer, type AdminServer } from "./server/create-admin-serve
 import type { ListenAddress } from "./server/create-http-server.js";
 import { createAdminLogger } from "./server/create-logger.js";
 import type { AdminMetrics } from "./server/metrics.js";
+import type { ServiceRegistration } from "./rpc/flyte-services.js";
 import { BLOB_PATH_PREFIX, createConfiguredBlobStore } from "./startup/create-configured-blob-store.js";
 import { seedProjects } from "./startup/seed-projects.js";
 
@@ -64,6 +66,19 @@ export interface CreateAdminServiceOptions {
   secretsDir?: string;
   /** What `GetVersion` reports. @default this package's version */
   version?: VersionInfo;
+  /**
+   * Called after a signal was set, so an in-process engine can re-evaluate the gate node waiting on it at once
+   * instead of at its next periodic check.
+   */
+  onSignalSet?: (executionId: WorkflowExecutionIdentifier) => void;
+  /**
+   * More gRPC services served on admin's port, built once admin's database and blob store are open (`aloft start`
+   * adds the catalog's DataCatalog, whose tables live in the same database).
+   */
+  extraServices?: (resources: {
+    database: AdminDatabase;
+    blobStore: BlobStore;
+  }) => Promise<readonly ServiceRegistration[]> | readonly ServiceRegistration[];
 }
 
 /** Where a started admin listens. */
@@ -167,13 +182,16 @@ export async function createAdminService(options: CreateAdminServiceOptions): Pr
       executor,
       now,
       version: options.version ?? { version: packageVersion() },
+      ...(options.onSignalSet === undefined ? {} : { onSignalSet: options.onSignalSet }),
     });
+    const extraServices = await options.extraServices?.({ database, blobStore: blobs.store });
     const transport = createAdminServer({
       config,
       managers,
       logger,
       ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
       ...(blobs.fsStore === undefined ? {} : { blobStore: blobs.fsStore, blobPathPrefix: BLOB_PATH_PREFIX }),
+      ...(extraServices === undefined ? {} : { extraServices }),
     });
 
     let listening = false;
@@ -225,6 +243,7 @@ interface ManagerWiring {
   executor: WorkflowExecutor;
   now: () => Date;
   version: VersionInfo;
+  onSignalSet?: (executionId: WorkflowExecutionIdentifier) => void;
 }
 
 /** Every manager, each given only the repositories and settings it reads. */
@@ -283,7 +302,7 @@ function createManagers(wiring: ManagerWiring): AdminManagers {
     descriptionEntities: createDescriptionEntityManager({ repos }),
     metrics: createMetricsManager({ workflows, executions, nodeExecutions, taskExecutions }),
     version: createVersionManager(wiring.version),
-    signals: createSignalManager({ repos }),
+    signals: notifyingSignalSets(createSignalManager({ repos }), wiring.onSignalSet),
     dataProxy: createDataProxyManager({
       blobStore,
       dataProxy: config.server.dataProxy,
@@ -293,6 +312,22 @@ function createManagers(wiring: ManagerWiring): AdminManagers {
     }),
     authMetadata: createAuthMetadataManager(),
     identity: createIdentityManager(),
+  };
+}
+
+function notifyingSignalSets(
+  signals: SignalManager,
+  onSignalSet: ((executionId: WorkflowExecutionIdentifier) => void) | undefined,
+): SignalManager {
+  if (onSignalSet === undefined) return signals;
+  return {
+    ...signals,
+    async setSignal(request, context) {
+      const response = await signals.setSignal(request, context);
+      const executionId = request.id?.executionId;
+      if (executionId !== undefined) onSignalSet(executionId);
+      return response;
+    },
   };
 }
 

@@ -64,6 +64,8 @@ export type {
   WorkflowExecutor,
 } from "@aloft/db";
 export type { AdminDatabase } from "./db/admin-database.js";
+export { serviceRegistration } from "./rpc/flyte-services.js";
+export type { ServiceRegistration } from "./rpc/flyte-services.js";
 export { ADMIN_MIGRATIONS, migrateAdminDatabase } from "./db/admin-migrations.js";
 export type { Repositories } from "./repositories/create-repositories.js";
 export type {

@@ -66,3 +66,17 @@ export type { CommandTemplatePaths } from "./semantics/render-command-templates.
 export { runContainerTaskLocally } from "./semantics/container-runner.js";
 export type { ContainerTaskOutputs, RunContainerTaskOptions } from "./semantics/container-runner.js";
 export { durationToMs, durationToNanos, formatGoDuration } from "./semantics/go-format.js";
+
+// --- Contracts: plugins, admin as the engine sees it, the task cache ---
+export { isTerminalPluginPhase, PluginPhase } from "./plugins/task-plugin.js";
+export type {
+  PhaseInfo,
+  PluginProperties,
+  TaskExecutionContext,
+  TaskInfo,
+  TaskPaths,
+  TaskPlugin,
+} from "./plugins/task-plugin.js";
+export type { AllocationStatus, ResourceConstraints, ResourceManager } from "./plugins/resource-manager.js";
+export type { AdminApi, ControlPlane, SignalApi } from "./control-plane/control-plane.js";
+export type { CacheLookup, CachePut, CacheRequest, TaskCache } from "./cache/task-cache.js";

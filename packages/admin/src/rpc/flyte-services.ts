@@ -20,6 +20,14 @@ export interface ServiceRegistration {
   impl: Partial<ServiceImpl<DescService>>;
 }
 
+/** A registration of `service` with its typed implementation (`impl` is checked against the service's methods). */
+export function serviceRegistration<S extends DescService>(
+  service: S,
+  impl: Partial<ServiceImpl<S>>,
+): ServiceRegistration {
+  return { service, impl: impl as Partial<ServiceImpl<DescService>> };
+}
+
 /**
  * AdminService, AuthMetadataService, IdentityService, DataProxyService and SignalService (the order in which
  * flyteadmin registers their gateway handlers), implemented over `managers`.

@@ -15,7 +15,7 @@ import type { FsBlobStore } from "@aloft/storage";
 import type { Logger } from "pino";
 import type { AdminConfig } from "../config/admin-config.js";
 import type { AdminManagers } from "../managers/interfaces.js";
-import { createFlyteServices } from "../rpc/flyte-services.js";
+import { createFlyteServices, type ServiceRegistration } from "../rpc/flyte-services.js";
 import { createBlobRoute } from "./blob-route.js";
 import { transportFromContentType, transportKey } from "./context-keys.js";
 import { createCors } from "./cors.js";
@@ -47,6 +47,11 @@ export interface AdminServerOptions {
   blobPathPrefix?: string;
   /** The authentication seam. @default noAuthentication */
   authenticate?: Authenticate;
+  /**
+   * More gRPC services on the same port, behind the same interceptors (auth, logs, metrics), health and
+   * reflection: `aloft start` serves the catalog's DataCatalog here.
+   */
+  extraServices?: readonly ServiceRegistration[];
 }
 
 /** The running (or ready) admin transport. */
@@ -84,7 +89,7 @@ export function createAdminServer(options: AdminServerOptions): AdminServer {
     }),
   ];
 
-  const flyteServices = createFlyteServices(options.managers);
+  const flyteServices = [...createFlyteServices(options.managers), ...(options.extraServices ?? [])];
   const serviceNames = flyteServices.map((s) => s.service.typeName);
   const health = new HealthState(serviceNames);
   const reflection = settings.grpc.serverReflection
