@@ -11,6 +11,8 @@ export interface RawPackageFile {
 export interface CollectedFiles {
   readonly protobufs: RawPackageFile[];
   readonly otherFiles: string[];
+  /** Other files the reader was asked to keep (the code bundle, for registration), in memory. */
+  readonly keptFiles: RawPackageFile[];
 }
 
 /** Size caps applied while reading, so a hostile or broken package cannot exhaust memory. */
@@ -36,7 +38,7 @@ export function isProtobufFile(path: string): boolean {
 
 /** Collects files while enforcing {@link PackageLimits}; `where` names the package in errors. */
 export class FileCollector {
-  readonly files: CollectedFiles = { protobufs: [], otherFiles: [] };
+  readonly files: CollectedFiles = { protobufs: [], otherFiles: [], keptFiles: [] };
   private totalBytes = 0;
   private readonly where: string;
   private readonly limits: PackageLimits;
@@ -75,6 +77,12 @@ export class FileCollector {
   /** Records a file that is not a protobuf. */
   addOther(path: string): void {
     this.files.otherFiles.push(path);
+  }
+
+  /** Records a file that is not a protobuf and keeps its bytes. */
+  addKept(path: string, bytes: Uint8Array): void {
+    this.files.otherFiles.push(path);
+    this.files.keptFiles.push({ path, bytes });
   }
 }
 

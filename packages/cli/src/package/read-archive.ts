@@ -20,6 +20,8 @@ export interface ReadArchiveOptions {
   /** How to name the archive in errors (the path as the user gave it). */
   where: string;
   limits: PackageLimits;
+  /** Other files whose bytes to keep as well (e.g. the `fast….tar.gz` code bundle). @default none */
+  keep?: (path: string) => boolean;
 }
 
 const regularFileTypes = new Set(["File", "OldFile", "ContiguousFile"]);
@@ -53,7 +55,7 @@ export async function readArchive(options: ReadArchiveOptions): Promise<Collecte
     onReadEntry: (entry) => {
       sawEntry = true;
       try {
-        readEntry({ entry, collector, where, fail });
+        readEntry({ entry, collector, where, fail, keep: options.keep });
       } catch (error) {
         fail(error);
         entry.resume();
@@ -105,6 +107,7 @@ function readEntry(input: {
   collector: FileCollector;
   where: string;
   fail: (error: unknown) => void;
+  keep: ((path: string) => boolean) | undefined;
 }): void {
   const { entry, collector, where } = input;
   const path = safeEntryPath(entry.path, where);
@@ -112,17 +115,19 @@ function readEntry(input: {
     entry.resume();
     return;
   }
-  if (!isProtobufFile(path)) {
+  const protobuf = isProtobufFile(path);
+  if (!protobuf && input.keep?.(path) !== true) {
     collector.addOther(path);
     entry.resume();
     return;
   }
-  collector.checkProtobuf(path, entry.size);
+  if (protobuf) collector.checkProtobuf(path, entry.size);
   const chunks: Buffer[] = [];
   entry.on("data", (chunk: Buffer) => chunks.push(chunk));
   entry.on("end", () => {
     try {
-      collector.addProtobuf(path, Buffer.concat(chunks));
+      if (protobuf) collector.addProtobuf(path, Buffer.concat(chunks));
+      else collector.addKept(path, Buffer.concat(chunks));
     } catch (error) {
       input.fail(error);
     }

@@ -1,0 +1,17 @@
+/**
+ * Admin over the network, for an engine run apart from it (`aloft serve engine --admin <url>`): flyteidl's own
+ * AdminService and SignalService over gRPC (HTTP/2), the way propeller talks to flyteadmin. Connect clients of
+ * those services satisfy the engine's {@link ControlPlane} as they are; errors arrive as `ConnectError`s with
+ * flyteadmin's codes and details.
+ */
+import { createClient } from "@connectrpc/connect";
+import { createGrpcTransport } from "@connectrpc/connect-node";
+import type { ControlPlane } from "@aloft/engine";
+import { AdminService } from "@aloft/idl/gen/flyteidl/service/admin_pb";
+import { SignalService } from "@aloft/idl/gen/flyteidl/service/signal_pb";
+
+/** A {@link ControlPlane} talking gRPC to the admin at `baseUrl` (`http://host:30080`). */
+export function createRemoteControlPlane(baseUrl: string): ControlPlane {
+  const transport = createGrpcTransport({ baseUrl });
+  return { admin: createClient(AdminService, transport), signals: createClient(SignalService, transport) };
+}
