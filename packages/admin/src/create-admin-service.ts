@@ -1,7 +1,8 @@
 /**
  * The composition root: the one place that turns an {@link AdminConfig} into a running admin. It opens the
  * database and migrates it, seeds the configured projects, builds the blob store, the repositories, the engine
- * hand-off, every manager (each given only what it reads) and the server.
+ * hand-off, the feed of execution changes watchers follow, every manager (each given only what it reads) and the
+ * server.
  */
 import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
@@ -47,6 +48,10 @@ import type { AdminMetrics } from "./server/metrics.js";
 import type { ServiceRegistration } from "./rpc/flyte-services.js";
 import { BLOB_PATH_PREFIX, createConfiguredBlobStore } from "./startup/create-configured-blob-store.js";
 import { seedProjects } from "./startup/seed-projects.js";
+import { createExecutionChangeFeed } from "./watch/create-execution-change-feed.js";
+import type { ExecutionChangeFeed } from "./watch/execution-change-feed.js";
+import { createExecutionWatchReader } from "./watch/execution-watch-reader.js";
+import { withChangePublishing } from "./watch/publishing-managers.js";
 
 /** Options of {@link createAdminService}. */
 export interface CreateAdminServiceOptions {
@@ -113,6 +118,11 @@ export interface AdminService {
   readonly managers: AdminManagers;
   /** The engine hand-off executions go through. */
   readonly executor: WorkflowExecutor;
+  /**
+   * Changes of executions, node and task executions, published by {@link managers} once committed (and, on
+   * PostgreSQL, by every other admin process on the same database); the WatchService follows it.
+   */
+  readonly executionChanges: ExecutionChangeFeed;
   /** Projects the start created from `config.seedProjects` (those that already existed are not listed). */
   readonly seededProjects: readonly string[];
   /**
@@ -152,6 +162,10 @@ export async function createAdminService(options: CreateAdminServiceOptions): Pr
     if (migration.applied.length > 0) logger.info({ migrations: migration.applied }, "database migrated");
     const notifier: QueueNotifier = await createQueueNotifier(database);
     closers.push(() => notifier.close());
+    const executionChanges = await createExecutionChangeFeed(database, {
+      logger: logger.child({ component: "watch" }),
+    });
+    closers.push(() => executionChanges.close());
 
     const repositories = createRepositories({
       db: database.db,
@@ -175,15 +189,18 @@ export async function createAdminService(options: CreateAdminServiceOptions): Pr
         capabilities: database.capabilities,
         announce: notifier.announce,
       });
-    const managers = createManagers({
-      config,
-      repositories,
-      blobStore: blobs.store,
-      executor,
-      now,
-      version: options.version ?? { version: packageVersion() },
-      ...(options.onSignalSet === undefined ? {} : { onSignalSet: options.onSignalSet }),
-    });
+    const managers = withChangePublishing(
+      createManagers({
+        config,
+        repositories,
+        blobStore: blobs.store,
+        executor,
+        now,
+        version: options.version ?? { version: packageVersion() },
+        ...(options.onSignalSet === undefined ? {} : { onSignalSet: options.onSignalSet }),
+      }),
+      executionChanges,
+    );
     const extraServices = await options.extraServices?.({ database, blobStore: blobs.store });
     const transport = createAdminServer({
       config,
@@ -192,6 +209,15 @@ export async function createAdminService(options: CreateAdminServiceOptions): Pr
       ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
       ...(blobs.fsStore === undefined ? {} : { blobStore: blobs.fsStore, blobPathPrefix: BLOB_PATH_PREFIX }),
       ...(extraServices === undefined ? {} : { extraServices }),
+      watch: {
+        source: {
+          feed: executionChanges,
+          reader: createExecutionWatchReader({
+            repos: repositories,
+            namespaceTemplate: config.namespaceMapping.template,
+          }),
+        },
+      },
     });
 
     let listening = false;
@@ -222,6 +248,7 @@ export async function createAdminService(options: CreateAdminServiceOptions): Pr
       blobStore: blobs.store,
       managers,
       executor,
+      executionChanges,
       seededProjects,
       createQueueConsumer: ({ owner }) => createQueueConsumer({ queue: repositories.executionQueue, notifier, owner }),
       close() {

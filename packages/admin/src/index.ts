@@ -1,8 +1,9 @@
 /**
  * `@aloft/admin`: Flyte's control plane (flyteadmin) in TypeScript. One port serves flyteidl's AdminService,
  * SignalService, DataProxyService, AuthMetadataService and IdentityService over gRPC, gRPC-Web, Connect and
- * flyteadmin's REST routes, plus gRPC health and reflection, `/healthcheck`, `/metrics` and signed blob URLs;
- * data lives in SQLite (default, under `~/.aloft`) or PostgreSQL.
+ * flyteadmin's REST routes, Aloft's WatchService (an execution's changes pushed live, as a server stream and as
+ * Server-Sent Events), plus gRPC health and reflection, `/healthcheck`, `/metrics` and signed blob URLs; data lives
+ * in SQLite (default, under `~/.aloft`) or PostgreSQL.
  *
  * ```ts
  * import { createAdminService, loadAdminConfig } from "@aloft/admin";
@@ -102,3 +103,11 @@ export type { Authenticate, AuthenticateRequest } from "./server/interceptors.js
 export { codeToHttpStatus } from "./server/http-status.js";
 export type { Transport } from "./server/context-keys.js";
 export type { RestRoute } from "./server/rest-gateway/rest-routes.js";
+// --- Watching executions (Aloft's WatchService) ---
+export type { ExecutionChange, ExecutionChangeNotice } from "./watch/execution-change.js";
+export { createLocalExecutionChangeFeed } from "./watch/execution-change-feed.js";
+export type { ExecutionChangeFeed, ExecutionChangeListener } from "./watch/execution-change-feed.js";
+export { createExecutionWatchReader } from "./watch/execution-watch-reader.js";
+export type { ExecutionWatchReader, ExecutionWatchReaderDeps } from "./watch/execution-watch-reader.js";
+export { watchExecutionEvents } from "./watch/watch-execution-events.js";
+export type { ExecutionWatchSource, WatchExecutionEventsOptions } from "./watch/watch-execution-events.js";

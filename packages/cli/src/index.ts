@@ -27,6 +27,10 @@ export type {
 export { compilePackage } from "./compile/compile-package.js";
 export type { CompilePackageOptions, EntityResult, PackageCompileReport } from "./compile/compile-package.js";
 export type { PackageCompiler } from "./compile/package-compiler.js";
+export { followExecution } from "./watch/follow-execution.js";
+export type { FollowExecutionOptions } from "./watch/follow-execution.js";
+export { watchExecution } from "./watch/watch-execution.js";
+export type { WatchExecutionOptions } from "./watch/watch-execution.js";
 export { AUTH_TYPES, emptyClientConfig, parseClientConfig } from "./client/client-config.js";
 export type { AdminSection, AuthType, ClientConfig, FilesSection } from "./client/client-config.js";
 export { defaultClientConfigPath, loadClientConfig } from "./client/load-client-config.js";

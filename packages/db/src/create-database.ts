@@ -213,3 +213,13 @@ function typeParser(oid: number, format?: "text" | "binary"): (value: string) =>
 function redactUrl(url: string): string {
   return url.replace(/\/\/([^:@/]+):[^@/]*@/, "//$1:***@");
 }
+
+/**
+ * The same open database, typed for another package's tables. Admin, the engine and the catalog share one
+ * database in embedded mode; each migrates and queries only its own tables, so only the type changes.
+ */
+export function sharedDatabase<DB>(
+  database: Omit<SqlDatabase<unknown>, "db"> & { readonly db: object },
+): SqlDatabase<DB> {
+  return database as unknown as SqlDatabase<DB>;
+}

@@ -27,7 +27,7 @@
  */
 
 // --- Databases: opening, values, transactions, errors, migrations ---
-export { createDatabase } from "./create-database.js";
+export { createDatabase, sharedDatabase } from "./create-database.js";
 export type { CreateDatabaseOptions, SqlDatabase } from "./create-database.js";
 export {
   dateToDbTime,
@@ -51,6 +51,8 @@ export { migrateToLatest } from "./migrate-to-latest.js";
 export type { MigrationReport, MigrationSet } from "./migrate-to-latest.js";
 export { createIndex, createNaturalKey, createTable } from "./migration-helpers.js";
 export type { ColumnSpec, MigrationFactory, RowTimestamps } from "./migration-helpers.js";
+export { listenToPostgresChannel, postgresChannelName } from "./postgres-channel-listener.js";
+export type { PostgresChannelListener, PostgresChannelListenerOptions } from "./postgres-channel-listener.js";
 
 // --- The admin → engine hand-off ---
 export { HANDOFF_MIGRATIONS } from "./handoff/handoff-migrations.js";

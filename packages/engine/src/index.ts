@@ -80,3 +80,165 @@ export type {
 export type { AllocationStatus, ResourceConstraints, ResourceManager } from "./plugins/resource-manager.js";
 export type { AdminApi, ControlPlane, SignalApi } from "./control-plane/control-plane.js";
 export type { CacheLookup, CachePut, CacheRequest, TaskCache } from "./cache/task-cache.js";
+
+// --- engine core: createEngine, state, executor, node handlers, events, runner (engine-core) ---
+export { createEngine } from "./create-engine.js";
+export type { Engine, EngineOptions } from "./create-engine.js";
+export type { EngineStats } from "./runner/engine-stats.js";
+export { silentLogger } from "./runner/logger.js";
+export type { Logger } from "./runner/logger.js";
+export { createEchoPlugin, ECHO_TASK_TYPE } from "./plugins/echo-plugin.js";
+export type { EchoPluginOptions } from "./plugins/echo-plugin.js";
+export { createPluginRegistry, UNSUPPORTED_TASK_TYPE } from "./plugins/plugin-registry.js";
+export type { PluginRegistry, PluginRegistryOptions } from "./plugins/plugin-registry.js";
+export {
+  BranchPhase,
+  GateNodePhase,
+  isHandleableNodePhase,
+  isTerminalNodePhase,
+  isTerminalWorkflowPhase,
+  NodePhase,
+  WorkflowNodePhase,
+  WorkflowPhase,
+} from "./state/phases.js";
+export {
+  compressTerminalNode,
+  loadError,
+  newWorkflowStatus,
+  nodeStatusIn,
+  parseWorkflowStatus,
+  serializeWorkflowStatus,
+  storeError,
+  updateNodePhase,
+  updateWorkflowPhase,
+} from "./state/workflow-status.js";
+export type {
+  ArrayNodeStatus,
+  BranchNodeStatus,
+  DynamicNodeStatus,
+  GateNodeStatus,
+  NodeStatus,
+  NodeStatusMap,
+  StoredError,
+  TaskNodeStatus,
+  WorkflowNodeStatus,
+  WorkflowStatus,
+} from "./state/workflow-status.js";
+export { ENGINE_MIGRATIONS } from "./state/engine-migrations.js";
+export { ENGINE_TABLE_NAMES } from "./state/engine-schema.js";
+export type { EngineTables, EngineWorkflowRow, EngineWorkflowsTable } from "./state/engine-schema.js";
+export { createWorkflowStore, workflowKeyString } from "./state/workflow-store.js";
+export type {
+  HeldWorkflow,
+  StoredWorkflow,
+  WorkflowKey,
+  WorkflowSave,
+  WorkflowSaveResult,
+  WorkflowStore,
+  WorkflowStoreOptions,
+} from "./state/workflow-store.js";
+export { indexClosure } from "./executor/closure-index.js";
+export type { ClosureIndex } from "./executor/closure-index.js";
+export { failureNodeGraph, leafNodeGraph, workflowGraph } from "./executor/dag-graph.js";
+export type { DagGraph, WorkflowGraph } from "./executor/dag-graph.js";
+export { WAITING_ON_SERIALIZED_CACHE } from "./executor/node-executor.js";
+export { executeWorkflowRound, MAX_WORKFLOW_RETRIES } from "./executor/workflow-round.js";
+export type { RoundResult, WorkflowRoundOptions, WorkflowRuntime } from "./executor/workflow-round.js";
+export { nodeKindOf } from "./nodes/node-handler.js";
+export type {
+  DagScope,
+  DagStatus,
+  EngineServices,
+  ExecutionContext,
+  HandlerPhase,
+  NodeCacheInfo,
+  NodeContext,
+  NodeEventInfo,
+  NodeHandler,
+  NodeKind,
+  NodeStateAccess,
+  ParentInfo,
+  SubDag,
+  Transition,
+} from "./nodes/node-handler.js";
+export { defaultNodeHandlers, nodeHandlersByKind } from "./nodes/node-handlers.js";
+export { createStartNodeHandler } from "./nodes/start-node.js";
+export { createEndNodeHandler } from "./nodes/end-node.js";
+export { createTaskNodeHandler, MAX_PLUGIN_PHASE_VERSIONS, taskTemplateOf } from "./nodes/task-node.js";
+export type { TaskNodeHandlerOptions } from "./nodes/task-node.js";
+export { buildTaskExecutionContext } from "./nodes/task-execution-context.js";
+export type { BuiltTaskExecutionContext } from "./nodes/task-execution-context.js";
+export { createBranchNodeHandler } from "./nodes/branch-node.js";
+export { createSubWorkflowNodeHandler } from "./nodes/subworkflow-node.js";
+export { createGateNodeHandler } from "./nodes/gate-node.js";
+export {
+  classifyEventError,
+  createEventRecorder,
+  EventRecordingError,
+  isEventError,
+  MAX_EVENT_ERROR_MESSAGE_LENGTH,
+  SentEventKeys,
+  truncateError,
+} from "./events/event-recorder.js";
+export type { EventErrorReason, EventRecorder, EventRecorderOptions } from "./events/event-recorder.js";
+export { buildNodeEvent, NODE_EXECUTION_EVENT_VERSION, nodeEventPhase } from "./events/node-event.js";
+export type { NodeEventInput } from "./events/node-event.js";
+export { buildTaskEvent, taskEventPhase } from "./events/task-event.js";
+export type { TaskEventInput } from "./events/task-event.js";
+// --- end of engine core ---
+
+// --- plugins: local processes, TypeScript warm workers, Kubernetes pods, resource manager (engine-plugins) ---
+export type { AllocateOptions } from "./plugins/resource-manager.js";
+export { allocationScopePrefixes, allocationToken } from "./plugins/resources/allocation-token.js";
+export { createInMemoryResourceManager } from "./plugins/resources/in-memory-resource-manager.js";
+export type {
+  InMemoryResourceManager,
+  InMemoryResourceManagerOptions,
+} from "./plugins/resources/in-memory-resource-manager.js";
+export { createLocalProcessPlugin } from "./plugins/local-process/local-process-plugin.js";
+export type { LocalProcessPlugin } from "./plugins/local-process/local-process-plugin.js";
+export {
+  compileLocalProcessOptions,
+  LOCAL_PROCESS_RESOURCE_NAMESPACE,
+} from "./plugins/local-process/local-process-options.js";
+export type {
+  CompiledLocalProcessOptions,
+  ImageMapping,
+  LocalProcessPluginOptions,
+} from "./plugins/local-process/local-process-options.js";
+export { createTsWorkerPlugin } from "./plugins/ts-worker/ts-worker-plugin.js";
+export type { TsWorkerPlugin } from "./plugins/ts-worker/ts-worker-plugin.js";
+export { compileTsWorkerOptions, WARM_WORKER_CONFIG_KEY } from "./plugins/ts-worker/ts-worker-options.js";
+export type { CompiledTsWorkerOptions, TsWorkerPluginOptions } from "./plugins/ts-worker/ts-worker-options.js";
+export type { WorkerPoolStats } from "./plugins/ts-worker/worker-pool.js";
+export type {
+  WorkerAbortMessage,
+  WorkerDoneMessage,
+  WorkerReadyMessage,
+  WorkerReply,
+  WorkerRequest,
+  WorkerRunMessage,
+} from "./plugins/ts-worker/worker-protocol.js";
+export { createK8sPodPlugin, DEFAULT_PENDING_GRACE_PERIODS } from "./plugins/k8s-pod/k8s-pod-plugin.js";
+export type { K8sPodPlugin } from "./plugins/k8s-pod/k8s-pod-plugin.js";
+export { compileK8sPodOptions } from "./plugins/k8s-pod/k8s-pod-options.js";
+export type {
+  CoPilotConfig,
+  CompiledCoPilotConfig,
+  CompiledK8sPodOptions,
+  K8sPodPluginOptions,
+  PlatformResources,
+} from "./plugins/k8s-pod/k8s-pod-options.js";
+export { buildPod, PodBuildError, PRIMARY_CONTAINER_KEY } from "./plugins/k8s-pod/build-pod.js";
+export type { BuiltPod } from "./plugins/k8s-pod/build-pod.js";
+export { podPhase } from "./plugins/k8s-pod/pod-phase.js";
+export type { PendingGracePeriods } from "./plugins/k8s-pod/pod-phase.js";
+export { secretAnnotations, SECRETS_POD_LABEL } from "./plugins/k8s-pod/secret-annotations.js";
+export { FakeKubeApiServer } from "./plugins/k8s-pod/fake-kube-api-server.js";
+export type { FakeApiFailure } from "./plugins/k8s-pod/fake-kube-api-server.js";
+// --- end of plugins ---
+
+// --- cache: the TaskCache over a DataCatalog ---
+export { createCatalogTaskCache } from "./cache/catalog-task-cache.js";
+export type { CatalogTaskCacheOptions } from "./cache/catalog-task-cache.js";
+// --- end of cache ---

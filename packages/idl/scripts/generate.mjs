@@ -1,6 +1,7 @@
 // Generates TypeScript for flyteidl with protoc-gen-es, offline, from npm packages only.
-// Inputs: @flyteorg/flyteidl's protos, google/api/{annotations,http}.proto from google-proto-files,
-// and our openapiv2 stand-in (third_party/). Skips work when the inputs have not changed.
+// Inputs: @flyteorg/flyteidl's protos, Aloft's own extensions (proto/aloft/, e.g. the WatchService),
+// google/api/{annotations,http}.proto from google-proto-files and our openapiv2 stand-in (third_party/).
+// Skips work when the inputs have not changed.
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
@@ -15,6 +16,7 @@ const googleProtosDir = dirname(require.resolve("google-proto-files/package.json
 const workDir = join(pkgDir, ".gen");
 const outDir = join(pkgDir, "src", "gen");
 const stampFile = join(outDir, ".stamp");
+const aloftProtoDir = join(pkgDir, "proto");
 
 function listFiles(dir) {
   return readdirSync(dir, { withFileTypes: true, recursive: true })
@@ -27,6 +29,7 @@ function inputsDigest() {
   const hash = createHash("sha256");
   const sources = [
     join(flyteidlDir, "protos", "flyteidl"),
+    aloftProtoDir,
     join(pkgDir, "third_party"),
     fileURLToPath(import.meta.url),
     join(pkgDir, "package.json"),
@@ -53,6 +56,8 @@ rmSync(workDir, { recursive: true, force: true });
 mkdirSync(join(workDir, "proto"), { recursive: true });
 mkdirSync(join(workDir, "third_party", "google", "api"), { recursive: true });
 cpSync(join(flyteidlDir, "protos", "flyteidl"), join(workDir, "proto", "flyteidl"), { recursive: true });
+// Aloft's protos sit in the same module as flyteidl's, so they import flyteidl by its usual paths.
+cpSync(aloftProtoDir, join(workDir, "proto"), { recursive: true });
 for (const f of ["annotations.proto", "http.proto"]) {
   cpSync(join(googleProtosDir, "google", "api", f), join(workDir, "third_party", "google", "api", f));
 }

@@ -8,6 +8,7 @@ import {
   file_google_protobuf_timestamp,
   file_google_protobuf_wrappers,
 } from "@bufbuild/protobuf/wkt";
+import { file_aloft_admin_watch } from "./gen/aloft/admin/watch_pb.js";
 import { file_flyteidl_admin_agent } from "./gen/flyteidl/admin/agent_pb.js";
 import { file_flyteidl_admin_cluster_assignment } from "./gen/flyteidl/admin/cluster_assignment_pb.js";
 import { file_flyteidl_admin_common } from "./gen/flyteidl/admin/common_pb.js";
@@ -77,8 +78,8 @@ import { file_protoc_gen_openapiv2_options_annotations } from "./gen/protoc-gen-
 
 /**
  * A protobuf-es registry of every generated flyteidl file (plus google/api, the openapiv2 stand-in
- * and the well-known types flyteidl uses), so that JSON with `google.protobuf.Any` (such as error
- * details) round-trips. Pass it as `registry` to `toJson`/`fromJson`; the admin JSON helpers use it.
+ * and the well-known types flyteidl uses) and of Aloft's own extensions (`aloft.admin.WatchService`),
+ * so that JSON with `google.protobuf.Any` (such as error details) round-trips. Pass it as `registry` to `toJson`/`fromJson`; the admin JSON helpers use it.
  * A test checks that it covers every file under `src/gen`, so regeneration cannot leave one out.
  */
 export const flyteidlRegistry: Registry = createRegistry(
@@ -89,6 +90,7 @@ export const flyteidlRegistry: Registry = createRegistry(
   file_google_protobuf_struct,
   file_google_protobuf_timestamp,
   file_google_protobuf_wrappers,
+  file_aloft_admin_watch,
   file_flyteidl_admin_agent,
   file_flyteidl_admin_cluster_assignment,
   file_flyteidl_admin_common,

@@ -2,6 +2,7 @@ import { getOption } from "@bufbuild/protobuf";
 import { describe, expect, it } from "vitest";
 import { http } from "./gen/google/api/annotations_pb.js";
 import type { HttpRule } from "./gen/google/api/http_pb.js";
+import { WatchService } from "./gen/aloft/admin/watch_pb.js";
 import { AdminService } from "./gen/flyteidl/service/admin_pb.js";
 import { DataProxyService } from "./gen/flyteidl/service/dataproxy_pb.js";
 import { SignalService } from "./gen/flyteidl/service/signal_pb.js";
@@ -29,5 +30,18 @@ describe("generated service descriptors", () => {
       "POST /api/v1/dataproxy/artifact_urn",
     );
     expect(SignalService.methods.map((m) => m.name).sort()).toEqual(["GetOrCreateSignal", "ListSignals", "SetSignal"]);
+  });
+
+  it("carry Aloft's WatchService, a server-streaming call with an HTTP GET route", () => {
+    const watch = WatchService.method.watchExecution;
+    expect(WatchService.typeName).toBe("aloft.admin.WatchService");
+    expect(watch.methodKind).toBe("server_streaming");
+    expect(route(getOption(watch, http))).toBe("GET /api/v1/watch/executions/{id.project}/{id.domain}/{id.name}");
+    expect(watch.output.oneofs[0]?.fields.map((f) => f.name)).toEqual([
+      "execution",
+      "node_execution",
+      "task_execution",
+      "end",
+    ]);
   });
 });

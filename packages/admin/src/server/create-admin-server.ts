@@ -1,13 +1,14 @@
 /**
  * Admin's transport in one object: one port serving flyteidl's AdminService, SignalService, DataProxyService,
  * AuthMetadataService and IdentityService over gRPC, gRPC-Web and Connect (connect-node), the same services over
- * flyteadmin's REST routes, gRPC health and reflection, `/healthcheck`, `/metrics` and signed blob URLs, with
- * CORS in front of everything.
+ * flyteadmin's REST routes, Aloft's WatchService (server streaming, and Server-Sent Events over HTTP), gRPC health
+ * and reflection, `/healthcheck`, `/metrics` and signed blob URLs, with CORS in front of everything.
  */
 import { setMaxListeners } from "node:events";
 import { readFileSync } from "node:fs";
 import { ServerResponse } from "node:http";
 import { AloftError, flyteidlRegistry } from "@aloft/idl";
+import { WatchService } from "@aloft/idl/gen/aloft/admin/watch_pb";
 import type { DescFile, DescMethodUnary } from "@bufbuild/protobuf";
 import { Code as ConnectCode, ConnectError, createContextValues } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
@@ -15,7 +16,10 @@ import type { FsBlobStore } from "@aloft/storage";
 import type { Logger } from "pino";
 import type { AdminConfig } from "../config/admin-config.js";
 import type { AdminManagers } from "../managers/interfaces.js";
-import { createFlyteServices, type ServiceRegistration } from "../rpc/flyte-services.js";
+import { createFlyteServices, type ServiceRegistration, serviceRegistration } from "../rpc/flyte-services.js";
+import type { ExecutionWatchSource } from "../watch/watch-execution-events.js";
+import { createWatchServiceImpl } from "../watch/watch-service.js";
+import { createWatchSseRoute, type WatchSseRoute } from "../watch/watch-sse-route.js";
 import { createBlobRoute } from "./blob-route.js";
 import { transportFromContentType, transportKey } from "./context-keys.js";
 import { createCors } from "./cors.js";
@@ -30,6 +34,7 @@ import { createReflectionServiceImpl, ReflectionIndex, reflectionServices } from
 import { cleanPath, unescapePath } from "./rest-gateway/go-url.js";
 import { createRestGateway } from "./rest-gateway/rest-gateway.js";
 import { type RestRoute, restRoutesFor } from "./rest-gateway/rest-routes.js";
+import { createServerStreamInvoker, type ServerStreamImpl } from "./server-stream-invoker.js";
 import { createUnaryInvoker, type UnaryImpl, type UnaryInvoker } from "./unary-invoker.js";
 
 /** Options of {@link createAdminServer}. */
@@ -52,6 +57,12 @@ export interface AdminServerOptions {
    * reflection: `aloft start` serves the catalog's DataCatalog here.
    */
   extraServices?: readonly ServiceRegistration[];
+  /** Serve Aloft's WatchService (gRPC family and Server-Sent Events) over this source; absent, it is not served. */
+  watch?: {
+    source: ExecutionWatchSource;
+    /** Interval of the Server-Sent Events keep-alive comment. @default 15000 */
+    heartbeatMs?: number;
+  };
 }
 
 /** The running (or ready) admin transport. */
@@ -89,7 +100,18 @@ export function createAdminServer(options: AdminServerOptions): AdminServer {
     }),
   ];
 
-  const flyteServices = [...createFlyteServices(options.managers), ...(options.extraServices ?? [])];
+  // Watches last as long as their execution: a graceful close ends them (UNAVAILABLE) instead of waiting.
+  const watchStop = new AbortController();
+  const watchImpl =
+    options.watch === undefined
+      ? undefined
+      : createWatchServiceImpl({ source: options.watch.source, stopSignal: watchStop.signal });
+  const watch = watchImpl === undefined ? undefined : serviceRegistration(WatchService, watchImpl);
+  const flyteServices = [
+    ...createFlyteServices(options.managers),
+    ...(watch === undefined ? [] : [watch]),
+    ...(options.extraServices ?? []),
+  ];
   const serviceNames = flyteServices.map((s) => s.service.typeName);
   const health = new HealthState(serviceNames);
   const reflection = settings.grpc.serverReflection
@@ -120,6 +142,19 @@ export function createAdminServer(options: AdminServerOptions): AdminServer {
     }
   }
   const gateway = createRestGateway({ routes: restRoutes, invokers, maxBodyBytes: settings.grpc.maxMessageSizeBytes });
+  const watchEvents: WatchSseRoute | undefined =
+    watchImpl === undefined
+      ? undefined
+      : createWatchSseRoute({
+          invoker: createServerStreamInvoker({
+            service: WatchService,
+            method: WatchService.method.watchExecution,
+            impl: watchImpl.watchExecution as ServerStreamImpl,
+            interceptors,
+            shutdownSignal: shutdown.signal,
+          }),
+          ...(options.watch?.heartbeatMs === undefined ? {} : { heartbeatMs: options.watch.heartbeatMs }),
+        });
   const blobPrefix = (options.blobPathPrefix ?? "/blobs").replace(/\/+$/, "");
   const blobs = options.blobStore === undefined ? undefined : createBlobRoute({ store: options.blobStore });
 
@@ -160,6 +195,7 @@ export function createAdminServer(options: AdminServerOptions): AdminServer {
       return;
     }
     if (blobs !== undefined && path.startsWith(`${blobPrefix}/`)) return blobs(req, res);
+    if (watchEvents !== undefined && (await watchEvents(req, res, { path, rawQuery }))) return;
     return gateway(req, res, { path, rawQuery });
   };
 
@@ -230,6 +266,7 @@ export function createAdminServer(options: AdminServerOptions): AdminServer {
     },
     async close() {
       health.shutdown();
+      watchStop.abort();
       await http.close({
         timeoutMs: settings.gracefulShutdownTimeoutMs,
         onForce: () => shutdown.abort(new ConnectError("the server is shutting down", ConnectCode.Unavailable)),

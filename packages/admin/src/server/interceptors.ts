@@ -66,19 +66,15 @@ export function createRpcInterceptor(options: RpcInterceptorOptions): Intercepto
     }
     const transport = values.get(transportKey);
     const rpc = `${req.service.typeName}/${req.method.name}`;
-    let code = "ok";
-    try {
-      const identity = await authenticate({ service: req.service, method: req.method, transport, header: req.header });
-      values.set(identityKey, identity);
-      return await next(req);
-    } catch (thrown) {
+    /** Converts a failure for the client and logs it; the call's metrics and debug line follow in `finish`. */
+    const fail = (thrown: unknown): ConnectError => {
       const error = toConnectError(thrown, { requestId, signal: req.signal, registry });
-      code = codeToString(error.code as number as Code);
       if (SERVER_FAULTS.has(error.code)) {
-        logger.error({ rpc, transport, requestId, code, err: thrown }, "rpc failed");
+        logger.error({ rpc, transport, requestId, code: codeOf(error), err: thrown }, "rpc failed");
       }
-      throw error;
-    } finally {
+      return error;
+    };
+    const finish = (code: string): void => {
       const ms = performance.now() - started;
       options.metrics?.recordRpc({
         service: req.service.typeName,
@@ -90,8 +86,46 @@ export function createRpcInterceptor(options: RpcInterceptorOptions): Intercepto
       if (logger.isLevelEnabled("debug")) {
         logger.debug({ rpc, transport, requestId, code, ms: Math.round(ms * 1000) / 1000 }, "rpc");
       }
+    };
+    let response: Awaited<ReturnType<typeof next>>;
+    try {
+      const identity = await authenticate({ service: req.service, method: req.method, transport, header: req.header });
+      values.set(identityKey, identity);
+      response = await next(req);
+    } catch (thrown) {
+      const error = fail(thrown);
+      finish(codeOf(error));
+      throw error;
     }
+    if (!response.stream) {
+      finish("ok");
+      return response;
+    }
+    // A streaming handler runs as the stream is read: errors and the call's end only show up there.
+    return { ...response, message: observeStream(response.message, fail, finish) };
   };
+}
+
+/** `source`, with its error converted by `fail` and `finish` called with the outcome once it ends. */
+async function* observeStream<T>(
+  source: AsyncIterable<T>,
+  fail: (thrown: unknown) => ConnectError,
+  finish: (code: string) => void,
+): AsyncGenerator<T, void, undefined> {
+  let code = "ok";
+  try {
+    yield* source;
+  } catch (thrown) {
+    const error = fail(thrown);
+    code = codeOf(error);
+    throw error;
+  } finally {
+    finish(code);
+  }
+}
+
+function codeOf(error: ConnectError): string {
+  return codeToString(error.code as number as Code);
 }
 
 /** Options of {@link toConnectError}. */

@@ -14,12 +14,33 @@ export interface ResourceConstraints {
   namespaceScopeLimit?: number;
 }
 
+/** Optional behaviour of {@link ResourceManager.allocate}. */
+export interface AllocateOptions {
+  /**
+   * When the answer is `exhausted`: called once, later, when a release leaves room this token could take
+   * (typically the plugin's `ctx.wake`), so a task in WaitingForResources is retried at once instead of
+   * at the engine's backstop re-evaluation. Not a reservation: the plugin must allocate again.
+   */
+  onAvailable?: () => void;
+}
+
 export interface ResourceManager {
   /**
    * Takes `token` from `namespace`'s quota. Already holding it ⇒ granted. Tokens are
    * `ex:<project>:<domain>:<execName>-<generatedName>` so scope limits can count by prefix.
    */
-  allocate(namespace: string, token: string, constraints?: ResourceConstraints): Promise<AllocationStatus>;
-  /** Gives the token back (no-op when not held). */
+  allocate(
+    namespace: string,
+    token: string,
+    constraints?: ResourceConstraints,
+    options?: AllocateOptions,
+  ): Promise<AllocationStatus>;
+  /** Gives the token back (no-op when not held) and forgets it as a waiter. */
   release(namespace: string, token: string): Promise<void>;
+  /**
+   * A plugin's default quota for its namespace (Flyte's `RegisterResourceQuota` at plugin setup). A quota
+   * from the manager's own configuration wins; so does the first registration. Optional: a manager
+   * without it only knows its configured quotas.
+   */
+  registerQuota?(namespace: string, quota: number): void;
 }

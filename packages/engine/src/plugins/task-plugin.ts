@@ -161,4 +161,9 @@ export interface TaskPlugin {
   abort(ctx: TaskExecutionContext, reason: string): Promise<void>;
   /** Release what the attempt holds (resource tokens, temp dirs) after it is terminal or aborted. Idempotent. */
   finalize(ctx: TaskExecutionContext): Promise<void>;
+  /**
+   * Release what the plugin itself holds (worker processes, watches, connections) when the engine stops.
+   * Work that outlives the engine by design (a local process, a pod) is left running. Optional.
+   */
+  close?(): Promise<void>;
 }

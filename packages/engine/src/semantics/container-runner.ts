@@ -9,7 +9,13 @@ import { ErrorDocumentSchema } from "@aloft/idl/gen/flyteidl/core/errors_pb";
 import { LiteralMapSchema, type LiteralMap } from "@aloft/idl/gen/flyteidl/core/literals_pb";
 import type { TaskTemplate } from "@aloft/idl/gen/flyteidl/core/tasks_pb";
 import type { BlobStore } from "@aloft/storage";
-import { CopilotUserError, readCopilotOutputs, writeCopilotInputs, type BlobAccess } from "./copilot-data.js";
+import {
+  CopilotUserError,
+  readCopilotOutputs,
+  replaceCopilotPaths,
+  writeCopilotInputs,
+  type BlobAccess,
+} from "./copilot-data.js";
 import { renderCommandTemplates } from "./render-command-templates.js";
 import { TaskFailure } from "./task-failure.js";
 
@@ -127,9 +133,7 @@ export async function runContainerTaskLocally(options: RunContainerTaskOptions):
         });
       }
       await mkdir(copilotOut, { recursive: true });
-      argv = argv.map((arg) =>
-        replacePath(replacePath(arg, dataConfig.inputPath, copilotIn), dataConfig.outputPath, copilotOut),
-      );
+      argv = replaceCopilotPaths(argv, dataConfig, { inputDir: copilotIn, outputDir: copilotOut });
     }
 
     const env: Record<string, string> = {};
@@ -158,10 +162,6 @@ export async function runContainerTaskLocally(options: RunContainerTaskOptions):
   } finally {
     if (options.keepWorkDir !== true) await rm(work, { recursive: true, force: true });
   }
-}
-
-function replacePath(arg: string, path: string, replacement: string): string {
-  return path === "" ? arg : arg.split(path).join(replacement);
 }
 
 /** What propeller checks after a container task succeeds: `error.pb`, then `outputs.pb` when outputs are declared. */

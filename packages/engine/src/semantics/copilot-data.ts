@@ -36,6 +36,22 @@ import type { VariableMap } from "@aloft/idl/gen/flyteidl/core/interface_pb";
 import { durationToNanos, formatGoDuration, formatGoFloatFixed, formatTimestamp } from "./go-format.js";
 import { parseGoBool, parseGoDuration, parseGoFloat, parseGoInt, parseGoRfc3339 } from "./go-parse.js";
 
+/**
+ * The command with co-pilot's container paths (`data_config.input_path` / `output_path`, e.g. `/var/inputs`)
+ * replaced by the local directories standing for them, since no volume is mounted there locally.
+ */
+export function replaceCopilotPaths(
+  argv: readonly string[],
+  dataConfig: { inputPath: string; outputPath: string },
+  dirs: { inputDir: string; outputDir: string },
+): string[] {
+  const replace = (arg: string, path: string, replacement: string) =>
+    path === "" ? arg : arg.split(path).join(replacement);
+  return argv.map((arg) =>
+    replace(replace(arg, dataConfig.inputPath, dirs.inputDir), dataConfig.outputPath, dirs.outputDir),
+  );
+}
+
 /** Co-pilot's name for the file a container writes to report an error. */
 export const COPILOT_ERROR_FILE = "_ERROR";
 const MAX_PRIMITIVE_FILE_BYTES = 1024;

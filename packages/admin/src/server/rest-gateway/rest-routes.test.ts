@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import { WatchService } from "@aloft/idl/gen/aloft/admin/watch_pb";
 import { AdminService } from "@aloft/idl/gen/flyteidl/service/admin_pb";
 import { AuthMetadataService } from "@aloft/idl/gen/flyteidl/service/auth_pb";
 import { DataProxyService } from "@aloft/idl/gen/flyteidl/service/dataproxy_pb";
@@ -35,6 +36,10 @@ describe("restRoutesFor", () => {
     const derived = routes.map((r) => `${r.httpMethod} ${r.template.text}`).sort();
     expect(derived).toEqual(bindingsInProtoFiles());
     expect(routes).toHaveLength(69);
+  });
+
+  it("leaves out streaming methods, which serve their own routes (the WatchService's Server-Sent Events)", () => {
+    expect(restRoutesFor([...services, WatchService])).toHaveLength(69);
   });
 
   it("knows which bindings take the request as the body", () => {

@@ -23,18 +23,17 @@ export interface RestRoute {
 
 /**
  * Every binding of every method of `services`, in registration order (services in the given order, methods in
- * declaration order, a rule before its additional bindings). Throws for rules the gateway cannot serve (custom
- * verbs, `response_body`, a body naming one field, streaming methods).
+ * declaration order, a rule before its additional bindings). Streaming methods are left out: grpc-gateway's
+ * newline-delimited JSON is not what their clients want, so each gets its own route (the WatchService's
+ * Server-Sent Events). Throws for rules the gateway cannot serve (custom verbs, `response_body`, a body naming one
+ * field).
  */
 export function restRoutesFor(services: readonly DescService[]): RestRoute[] {
   const routes: RestRoute[] = [];
   for (const service of services) {
     for (const method of service.methods) {
-      if (!hasOption(method, http)) continue;
+      if (!hasOption(method, http) || method.methodKind !== "unary") continue;
       const rule = getOption(method, http);
-      if (method.methodKind !== "unary") {
-        throw new Error(`${service.typeName}.${method.name}: REST bindings of streaming methods are not supported`);
-      }
       for (const binding of [rule, ...rule.additionalBindings]) {
         routes.push(routeFor(service, method as DescMethodUnary, binding));
       }

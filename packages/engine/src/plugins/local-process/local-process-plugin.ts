@@ -1,0 +1,307 @@
+/*
+ * The default plugin for container tasks when there is no Kubernetes: each attempt's command runs as a
+ * local process (the image stood in for, see ImageMapping), in a fresh sandbox directory, as the leader of
+ * its own process group, its output in log files. Flyte's pod plugin (flyteplugins k8s/pod/plugin.go) is
+ * the model for phases and errors; co-pilot's data handling comes with it for raw containers.
+ */
+import { mkdir, open, readFile, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { TaskLog_MessageFormat, TaskLogSchema, type TaskLog } from "@aloft/idl/gen/flyteidl/core/execution_pb";
+import { ExecutionError_ErrorKind } from "@aloft/idl/gen/flyteidl/core/execution_pb";
+import { create } from "@bufbuild/protobuf";
+import { errorPath, fileUri, futuresPath, outputsPath } from "@aloft/storage";
+import { executionError } from "../../semantics/execution-errors.js";
+import { allocationToken } from "../resources/allocation-token.js";
+import { PluginPhase, type PhaseInfo, type TaskExecutionContext, type TaskPlugin } from "../task-plugin.js";
+import {
+  compileLocalProcessOptions,
+  LOCAL_PROCESS_RESOURCE_NAMESPACE,
+  type CompiledLocalProcessOptions,
+  type LocalProcessPluginOptions,
+} from "./local-process-options.js";
+import { localProcessStateFromJson, localProcessStateToJson, type RunningState } from "./local-process-state.js";
+import { LaunchFailure, prepareProcessLaunch, type SandboxDirs } from "./prepare-process-launch.js";
+import { processExitPhase } from "./process-exit-phase.js";
+import { isProcessAlive, signalProcessGroup } from "./process-liveness.js";
+import { ProcessTable, SpawnError } from "./process-table.js";
+import { uploadCopilotOutputs } from "./upload-copilot-outputs.js";
+
+const STDERR_TAIL_BYTES = 4096;
+const PID_FILE = "pid.json";
+
+/** The local-process plugin, with what tests and the composition root may want to know. */
+export interface LocalProcessPlugin extends TaskPlugin {
+  /** The options in effect. */
+  readonly options: CompiledLocalProcessOptions;
+}
+
+/** An attempt's files: its sandbox and its log files. */
+interface AttemptFiles {
+  dirs: SandboxDirs;
+  stdoutFile: string;
+  stderrFile: string;
+}
+
+/**
+ * Creates the local-process plugin (see {@link LocalProcessPluginOptions}).
+ *
+ * Per attempt: the first round takes a token of the `local-process` resource namespace (else
+ * WaitingForResources until one frees), renders the command, writes co-pilot inputs, starts the process and
+ * reports Running with `file://` links to its stdout and stderr. The process's exit wakes the engine; the
+ * next round maps it as the pod plugin maps the primary container: exit 0 ⇒ Success (the engine then reads
+ * `outputs.pb` / `error.pb`; with co-pilot, the output files are first uploaded as `outputs.pb`, or
+ * `error.pb`), SIGKILL ⇒ retryable SYSTEM `Interrupted`, other exits ⇒ retryable USER with stderr's tail. A
+ * program that is not installed fails permanently at once, naming it.
+ *
+ * After an engine restart the process is found again by its pid (and start time): still running ⇒ polled
+ * until it exits; gone ⇒ Success when it left `outputs.pb`, `error.pb` or `futures.pb`, else retryable
+ * SYSTEM `Interrupted`, since its exit code was lost with the engine.
+ */
+export function createLocalProcessPlugin(options: LocalProcessPluginOptions = {}): LocalProcessPlugin {
+  const opts = compileLocalProcessOptions(options);
+  const table = new ProcessTable();
+  /** Liveness pollers of processes found running after a restart, by sandbox. */
+  const recoveryPollers = new Map<string, ReturnType<typeof setInterval>>();
+
+  const filesOf = (ctx: TaskExecutionContext): AttemptFiles => {
+    const exec = ctx.workflowExecutionId;
+    const name = `${exec.project}-${exec.domain}-${ctx.generatedName}`;
+    const root = join(opts.workDir, "sandboxes", name);
+    return {
+      dirs: {
+        root,
+        work: join(root, "work"),
+        copilotInputs: join(root, "copilot-inputs"),
+        copilotOutputs: join(root, "copilot-outputs"),
+      },
+      stdoutFile: join(opts.logDir, `${name}.stdout.log`),
+      stderrFile: join(opts.logDir, `${name}.stderr.log`),
+    };
+  };
+
+  const tokenOf = (ctx: TaskExecutionContext) => allocationToken(ctx.taskExecutionId, ctx.generatedName);
+
+  const logsOf = (files: { stdoutFile: string; stderrFile: string }): TaskLog[] => [
+    create(TaskLogSchema, {
+      uri: fileUri(files.stdoutFile),
+      name: "stdout",
+      messageFormat: TaskLog_MessageFormat.UNKNOWN,
+    }),
+    create(TaskLogSchema, {
+      uri: fileUri(files.stderrFile),
+      name: "stderr",
+      messageFormat: TaskLog_MessageFormat.UNKNOWN,
+    }),
+  ];
+
+  const running = (state: RunningState): PhaseInfo => ({
+    phase: PluginPhase.Running,
+    version: 0,
+    info: { logs: logsOf(state) },
+  });
+
+  // A process started by an earlier try of this same round (the engine crashed before saving the state)
+  // must not run beside the new one.
+  const clearSandbox = async (dirs: SandboxDirs): Promise<void> => {
+    const previous = await readFile(join(dirs.root, PID_FILE), "utf8").catch(() => undefined);
+    if (previous !== undefined) {
+      const { pid, startTicks } = JSON.parse(previous) as { pid: number; startTicks?: number };
+      if (isProcessAlive(pid, startTicks)) signalProcessGroup(pid, "SIGKILL");
+    }
+    await rm(dirs.root, { recursive: true, force: true });
+    await mkdir(dirs.root, { recursive: true });
+  };
+
+  const start = async (ctx: TaskExecutionContext): Promise<PhaseInfo> => {
+    const target = ctx.template.target;
+    if (target.case !== "container") {
+      const message = `the ${opts.id} plugin runs container tasks; task [${ctx.template.id?.name ?? ""}] has ${target.case ?? "no target"}`;
+      return {
+        phase: PluginPhase.PermanentFailure,
+        reason: message,
+        error: executionError(ExecutionError_ErrorKind.USER, "BadTaskSpecification", message),
+      };
+    }
+    const rm_ = ctx.resourceManager;
+    rm_.registerQuota?.(LOCAL_PROCESS_RESOURCE_NAMESPACE, opts.maxConcurrentProcesses);
+    const allocation = await rm_.allocate(LOCAL_PROCESS_RESOURCE_NAMESPACE, tokenOf(ctx), undefined, {
+      onAvailable: () => ctx.wake(),
+    });
+    if (allocation === "exhausted") {
+      ctx.setState(localProcessStateToJson({ phase: "waiting" }));
+      return {
+        phase: PluginPhase.WaitingForResources,
+        reason: `waiting for one of the engine's local process slots (${LOCAL_PROCESS_RESOURCE_NAMESPACE})`,
+      };
+    }
+
+    const files = filesOf(ctx);
+    await clearSandbox(files.dirs);
+    let launch;
+    try {
+      launch = await prepareProcessLaunch(ctx, target.value, files.dirs, opts);
+    } catch (e) {
+      if (e instanceof LaunchFailure) return e.phase;
+      throw e;
+    }
+    await mkdir(opts.logDir, { recursive: true });
+    let started;
+    try {
+      started = await table.spawn(files.dirs.root, {
+        argv: launch.argv,
+        cwd: launch.cwd,
+        env: launch.env,
+        stdoutFile: files.stdoutFile,
+        stderrFile: files.stderrFile,
+      });
+    } catch (e) {
+      if (!(e instanceof SpawnError)) throw e;
+      return spawnFailure(e, launch.argv[0] ?? "", target.value.image);
+    }
+    table.onExit(files.dirs.root, () => ctx.wake());
+    await writeFile(join(files.dirs.root, PID_FILE), JSON.stringify(started));
+    const state: RunningState = {
+      phase: "running",
+      pid: started.pid,
+      ...(started.startTicks === undefined ? {} : { startTicks: started.startTicks }),
+      sandbox: files.dirs.root,
+      stdoutFile: files.stdoutFile,
+      stderrFile: files.stderrFile,
+      startedAtMs: Date.now(),
+      ...(target.value.dataConfig?.enabled === true ? { copilotOutputDir: files.dirs.copilotOutputs } : {}),
+    };
+    ctx.setState(localProcessStateToJson(state));
+    return running(state);
+  };
+
+  const pollRecovered = (ctx: TaskExecutionContext, state: RunningState): void => {
+    if (recoveryPollers.has(state.sandbox)) return;
+    const timer = setInterval(() => {
+      if (isProcessAlive(state.pid, state.startTicks)) return;
+      clearInterval(timer);
+      recoveryPollers.delete(state.sandbox);
+      ctx.wake();
+    }, opts.recoveryPollMs);
+    timer.unref();
+    recoveryPollers.set(state.sandbox, timer);
+  };
+
+  const stopPolling = (sandbox: string): void => {
+    const timer = recoveryPollers.get(sandbox);
+    if (timer !== undefined) clearInterval(timer);
+    recoveryPollers.delete(sandbox);
+  };
+
+  const observe = async (ctx: TaskExecutionContext, state: RunningState): Promise<PhaseInfo> => {
+    if (table.has(state.sandbox)) {
+      const exit = table.exitOf(state.sandbox);
+      if (exit === undefined) return running(state);
+      const phase = processExitPhase(exit, {
+        containerName: ctx.generatedName,
+        stderrTail: await readTail(state.stderrFile),
+        info: { logs: logsOf(state) },
+      });
+      if (phase.phase === PluginPhase.Success && state.copilotOutputDir !== undefined) {
+        await uploadCopilotOutputs(ctx, state.copilotOutputDir);
+      }
+      return phase;
+    }
+    if (isProcessAlive(state.pid, state.startTicks)) {
+      pollRecovered(ctx, state);
+      return running(state);
+    }
+    stopPolling(state.sandbox);
+    const outputPrefix = ctx.paths.outputPrefix;
+    for (const uri of [outputsPath(outputPrefix), errorPath(outputPrefix), futuresPath(outputPrefix)]) {
+      if (await ctx.blobs.exists(uri)) return { phase: PluginPhase.Success, info: { logs: logsOf(state) } };
+    }
+    const message = `the engine restarted while the task ran, and its process [${state.pid}] ended without leaving outputs`;
+    return {
+      phase: PluginPhase.RetryableFailure,
+      reason: message,
+      error: executionError(ExecutionError_ErrorKind.SYSTEM, "Interrupted", message),
+      info: { logs: logsOf(state) },
+    };
+  };
+
+  return {
+    id: opts.id,
+    taskTypes: opts.taskTypes,
+    options: opts,
+
+    async handle(ctx) {
+      const state = localProcessStateFromJson(ctx.state);
+      return state?.phase === "running" ? observe(ctx, state) : start(ctx);
+    },
+
+    abort(ctx) {
+      const state = localProcessStateFromJson(ctx.state);
+      if (state?.phase !== "running") return Promise.resolve();
+      stopPolling(state.sandbox);
+      const runs = table.has(state.sandbox)
+        ? table.exitOf(state.sandbox) === undefined
+        : isProcessAlive(state.pid, state.startTicks);
+      if (!runs) return Promise.resolve();
+      signalProcessGroup(state.pid, "SIGTERM");
+      const kill = setTimeout(() => {
+        // The group outlives its leader when the task started children; kill whatever is left of it.
+        signalProcessGroup(state.pid, "SIGKILL");
+      }, opts.killGracePeriodMs);
+      kill.unref();
+      table.onExit(state.sandbox, () => {
+        if (!groupExists(state.pid)) clearTimeout(kill);
+      });
+      return Promise.resolve();
+    },
+
+    async finalize(ctx) {
+      await ctx.resourceManager.release(LOCAL_PROCESS_RESOURCE_NAMESPACE, tokenOf(ctx));
+      const state = localProcessStateFromJson(ctx.state);
+      const sandbox = state?.phase === "running" ? state.sandbox : filesOf(ctx).dirs.root;
+      stopPolling(sandbox);
+      table.forget(sandbox);
+      await rm(sandbox, { recursive: true, force: true });
+    },
+  };
+}
+
+function groupExists(pid: number): boolean {
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function spawnFailure(error: SpawnError, program: string, image: string): PhaseInfo {
+  const message =
+    error.errno === "ENOENT"
+      ? `program [${program}] not found: install it where the engine runs (for flytekit tasks, install flytekit ` +
+        `in the task's environment) or map the image [${image}] to a command prefix in the local-process ` +
+        `plugin's images option (${error.message})`
+      : `cannot start [${program}]: ${error.message}`;
+  return {
+    phase: PluginPhase.PermanentFailure,
+    reason: message,
+    error: executionError(
+      ExecutionError_ErrorKind.USER,
+      error.errno === "ENOENT" ? "ProgramNotFound" : "CannotStartProgram",
+      message,
+    ),
+  };
+}
+
+async function readTail(file: string): Promise<string> {
+  const handle = await open(file, "r").catch(() => undefined);
+  if (handle === undefined) return "";
+  try {
+    const { size } = await handle.stat();
+    const length = Math.min(size, STDERR_TAIL_BYTES);
+    const buffer = Buffer.alloc(length);
+    await handle.read(buffer, 0, length, size - length);
+    return buffer.toString("utf8");
+  } finally {
+    await handle.close();
+  }
+}

@@ -1,0 +1,138 @@
+/*
+ * What a container task's process runs with: its command and args with Flyte's templates rendered over the
+ * attempt's blob paths (propeller.md §5.2), co-pilot's inputs written as files when the task has a
+ * `data_config` (§5.5), the image stood in for by its configured mapping, and the environment a pod would
+ * get (container env, then Flyte's).
+ */
+import { mkdir } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import { ExecutionError_ErrorKind } from "@aloft/idl/gen/flyteidl/core/execution_pb";
+import type { Container } from "@aloft/idl/gen/flyteidl/core/tasks_pb";
+import { TaskTemplateSchema } from "@aloft/idl/gen/flyteidl/core/tasks_pb";
+import { LiteralMapSchema } from "@aloft/idl/gen/flyteidl/core/literals_pb";
+import { create } from "@bufbuild/protobuf";
+import { taskTemplatePath, writeProto } from "@aloft/storage";
+import { replaceCopilotPaths, writeCopilotInputs } from "../../semantics/copilot-data.js";
+import { executionError, messageOf } from "../../semantics/execution-errors.js";
+import { renderCommandTemplates } from "../../semantics/render-command-templates.js";
+import { PluginPhase, type PhaseInfo, type TaskExecutionContext } from "../task-plugin.js";
+import type { CompiledLocalProcessOptions } from "./local-process-options.js";
+
+/** The process to start for an attempt. */
+export interface ProcessLaunch {
+  argv: string[];
+  cwd: string;
+  env: Record<string, string>;
+}
+
+/** Directories of one attempt's sandbox. */
+export interface SandboxDirs {
+  /** The sandbox (removed at finalize). */
+  root: string;
+  /** The process's working directory (unless the image mapping names one). */
+  work: string;
+  /** Co-pilot's input and output directories (standing for `/var/inputs`, `/var/outputs`). */
+  copilotInputs: string;
+  copilotOutputs: string;
+}
+
+/** A launch that cannot happen, with the phase that reports why. */
+export class LaunchFailure extends Error {
+  constructor(readonly phase: PhaseInfo) {
+    super(phase.error?.message ?? phase.reason ?? "launch failed");
+    this.name = "LaunchFailure";
+  }
+}
+
+const TASK_TEMPLATE_PATH = /{{\s*[.$]TaskTemplatePath\s*}}/i;
+const INPUT_VARIABLE = /{{\s*[.$]Inputs\./i;
+
+function failure(permanent: boolean, code: string, message: string): LaunchFailure {
+  return new LaunchFailure({
+    phase: permanent ? PluginPhase.PermanentFailure : PluginPhase.RetryableFailure,
+    reason: message,
+    error: executionError(ExecutionError_ErrorKind.USER, code, message),
+  });
+}
+
+/**
+ * The container's command and args with Flyte's templates rendered for the attempt of `ctx` (the task
+ * template is uploaded to `task.pb` first when `{{.taskTemplatePath}}` is used).
+ *
+ * @throws LaunchFailure permanent `FailedToBuildResource` (the pod plugin's BuildResource failure) for a
+ * template that cannot be rendered or a container without a command.
+ */
+export async function renderTaskCommand(ctx: TaskExecutionContext, container: Container): Promise<string[]> {
+  const templates = [...container.command, ...container.args];
+  if (templates.length === 0) {
+    throw failure(true, "FailedToBuildResource", "could not build resource for task: the container has no command");
+  }
+  const inputs = templates.some((t) => INPUT_VARIABLE.test(t)) ? await ctx.inputs() : create(LiteralMapSchema, {});
+  let templatePath: string | undefined;
+  if (templates.some((t) => TASK_TEMPLATE_PATH.test(t))) {
+    templatePath = taskTemplatePath(ctx.paths.inputPrefix);
+    await writeProto(ctx.blobs, templatePath, TaskTemplateSchema, ctx.template);
+  }
+  try {
+    return renderCommandTemplates(templates, inputs, {
+      input: ctx.paths.inputs,
+      inputPrefix: ctx.paths.inputPrefix,
+      outputPrefix: ctx.paths.outputPrefix,
+      rawOutputDataPrefix: ctx.paths.rawOutputPrefix,
+      checkpointOutputPrefix: ctx.paths.checkpointPrefix,
+      prevCheckpointPrefix: ctx.paths.prevCheckpointPrefix,
+      generatedName: ctx.generatedName,
+      namespace: ctx.namespace,
+      ...(templatePath === undefined ? {} : { taskTemplatePath: templatePath }),
+    });
+  } catch (e) {
+    throw failure(true, "FailedToBuildResource", `could not build resource for task: ${messageOf(e)}`);
+  }
+}
+
+/**
+ * Builds the launch of `container` for the attempt of `ctx`, writing co-pilot inputs into `dirs`.
+ *
+ * @throws LaunchFailure see {@link renderTaskCommand}; inputs co-pilot cannot write (retryable USER
+ * `CopilotDownloadFailed`, as a failed download init container).
+ */
+export async function prepareProcessLaunch(
+  ctx: TaskExecutionContext,
+  container: Container,
+  dirs: SandboxDirs,
+  options: CompiledLocalProcessOptions,
+): Promise<ProcessLaunch> {
+  let argv = await renderTaskCommand(ctx, container);
+  await mkdir(dirs.work, { recursive: true });
+  // A local program may write `outputs.pb` with plain file calls, which need the directory (S3 has none).
+  if (ctx.paths.outputPrefix.startsWith("file://")) {
+    await mkdir(fileURLToPath(ctx.paths.outputPrefix), { recursive: true });
+  }
+  const dataConfig = container.dataConfig?.enabled === true ? container.dataConfig : undefined;
+  if (dataConfig !== undefined) {
+    try {
+      await writeCopilotInputs({
+        inputs: await ctx.inputs(),
+        dir: dirs.copilotInputs,
+        format: dataConfig.format,
+        blobs: { store: ctx.blobs, rawOutputPrefix: ctx.paths.rawOutputPrefix },
+      });
+    } catch (e) {
+      throw failure(false, "CopilotDownloadFailed", `co-pilot could not write the inputs: ${messageOf(e)}`);
+    }
+    await mkdir(dirs.copilotOutputs, { recursive: true });
+    argv = replaceCopilotPaths(argv, dataConfig, { inputDir: dirs.copilotInputs, outputDir: dirs.copilotOutputs });
+  }
+
+  const image = options.images[container.image];
+  const program = argv[0] === undefined ? undefined : options.programs[argv[0]];
+  if (program !== undefined) argv = [...program, ...argv.slice(1)];
+  if (image?.commandPrefix !== undefined) argv = [...image.commandPrefix, ...argv];
+
+  const env: Record<string, string> = {};
+  if (options.inheritEnv) for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
+  Object.assign(env, options.env, image?.env ?? {});
+  for (const kv of container.env) env[kv.key] = kv.value;
+  Object.assign(env, ctx.env);
+  return { argv, cwd: image?.workingDir ?? dirs.work, env };
+}
