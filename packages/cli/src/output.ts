@@ -7,6 +7,8 @@ export interface OutputSink {
   stdout(text: string): void;
   /** Errors and hints. */
   stderr(text: string): void;
+  /** Whether stdout is a terminal, so live displays may redraw in place; unset means it is not. */
+  readonly stdoutIsTerminal?: boolean;
 }
 
 /**
@@ -26,6 +28,7 @@ export function createProcessOutput(): OutputSink {
   return {
     stdout: (text) => void process.stdout.write(text),
     stderr: (text) => void process.stderr.write(text),
+    stdoutIsTerminal: process.stdout.isTTY === true,
   };
 }
 

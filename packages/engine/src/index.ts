@@ -219,23 +219,8 @@ export type {
   WorkerRequest,
   WorkerRunMessage,
 } from "./plugins/ts-worker/worker-protocol.js";
-export { createK8sPodPlugin, DEFAULT_PENDING_GRACE_PERIODS } from "./plugins/k8s-pod/k8s-pod-plugin.js";
-export type { K8sPodPlugin } from "./plugins/k8s-pod/k8s-pod-plugin.js";
-export { compileK8sPodOptions } from "./plugins/k8s-pod/k8s-pod-options.js";
-export type {
-  CoPilotConfig,
-  CompiledCoPilotConfig,
-  CompiledK8sPodOptions,
-  K8sPodPluginOptions,
-  PlatformResources,
-} from "./plugins/k8s-pod/k8s-pod-options.js";
-export { buildPod, PodBuildError, PRIMARY_CONTAINER_KEY } from "./plugins/k8s-pod/build-pod.js";
-export type { BuiltPod } from "./plugins/k8s-pod/build-pod.js";
-export { podPhase } from "./plugins/k8s-pod/pod-phase.js";
-export type { PendingGracePeriods } from "./plugins/k8s-pod/pod-phase.js";
-export { secretAnnotations, SECRETS_POD_LABEL } from "./plugins/k8s-pod/secret-annotations.js";
-export { FakeKubeApiServer } from "./plugins/k8s-pod/fake-kube-api-server.js";
-export type { FakeApiFailure } from "./plugins/k8s-pod/fake-kube-api-server.js";
+// The kubernetes-pod plugin is `@aloft/engine/k8s-pod`: its client library takes a while to load, and most
+// engines never use it.
 // --- end of plugins ---
 
 // --- cache: the TaskCache over a DataCatalog ---

@@ -3,7 +3,8 @@ import { join } from "node:path";
 import { makeTempDir } from "@aloft/test-helpers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Code } from "@aloft/idl";
-import { type BlobStoreConfig, createBlobStore, fileUri, FsBlobStore, RoutingBlobStore, S3BlobStore } from "./index.js";
+import { type BlobStoreConfig, createBlobStore, fileUri, FsBlobStore, RoutingBlobStore } from "./index.js";
+import { S3BlobStore } from "./s3.js";
 import { collect, expectAloftError } from "./blob-store-suite.test-helper.js";
 import { S3RVER_CREDENTIALS, startS3rver } from "./s3rver.test-helper.js";
 

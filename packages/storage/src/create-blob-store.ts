@@ -3,7 +3,7 @@ import { AloftError } from "@aloft/idl";
 import type { BlobStore } from "./blob-store.js";
 import { FsBlobStore, type FsBlobStoreOptions } from "./fs-blob-store.js";
 import { type BlobStoreRoute, RoutingBlobStore } from "./routing-blob-store.js";
-import { S3BlobStore, type S3BlobStoreOptions } from "./s3-blob-store.js";
+import type { S3BlobStoreOptions } from "./s3-blob-store.js";
 
 /** Configuration of a local-directory store ({@link FsBlobStore}). */
 export interface FsBlobStoreConfig extends FsBlobStoreOptions {
@@ -56,6 +56,8 @@ async function createOne(config: BlobStoreConfig): Promise<BlobStore> {
       return store;
     }
     case "s3": {
+      // Loaded on demand: the AWS SDK takes a while to load and most deployments use the local store.
+      const { S3BlobStore } = await import("./s3-blob-store.js");
       const store = new S3BlobStore(config);
       if (config.createBucketIfMissing) await store.ensureBucket();
       return store;

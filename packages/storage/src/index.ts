@@ -40,7 +40,7 @@ export { FsBlobStore } from "./fs-blob-store.js";
 export type { FsBlobStoreOptions } from "./fs-blob-store.js";
 export { createHmacSignedUrl, verifySignedUrl } from "./hmac-signed-url.js";
 export type { HmacSigningOptions, VerifiedSignedUrl, VerifySignedUrlOptions } from "./hmac-signed-url.js";
-export { FLYTE_CONTENT_MD5_METADATA, S3BlobStore } from "./s3-blob-store.js";
+// `S3BlobStore` itself is `@aloft/storage/s3` (or built by `createBlobStore`), so the AWS SDK loads only when used.
 export type { S3BlobStoreOptions, S3Credentials } from "./s3-blob-store.js";
 export { RoutingBlobStore } from "./routing-blob-store.js";
 export type { BlobStoreRoute, RoutingBlobStoreOptions } from "./routing-blob-store.js";

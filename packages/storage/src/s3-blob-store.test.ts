@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Code } from "@aloft/idl";
-import { FLYTE_CONTENT_MD5_METADATA, S3BlobStore, type S3BlobStoreOptions } from "./index.js";
+import { FLYTE_CONTENT_MD5_METADATA, S3BlobStore, type S3BlobStoreOptions } from "./s3.js";
 import {
   collect,
   describeBlobStoreContract,

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import type { SecureClientSessionOptions } from "node:http2";
-import { createClient, type Client } from "@connectrpc/connect";
+import { createClient, type Client, type Transport } from "@connectrpc/connect";
 import { createGrpcTransport, Http2SessionManager } from "@connectrpc/connect-node";
 import { AdminService } from "@aloft/idl/gen/flyteidl/service/admin_pb";
 import { DataProxyService } from "@aloft/idl/gen/flyteidl/service/dataproxy_pb";
@@ -16,6 +16,8 @@ export interface AdminClients {
   readonly dataProxy: Client<typeof DataProxyService>;
   /** The URL they talk to, e.g. `http://localhost:30080`. */
   readonly baseUrl: string;
+  /** The transport they share (TLS settings included), for clients of other services (WatchService). */
+  readonly transport: Transport;
   /** Closes the connection (open calls fail). */
   close(): void;
 }
@@ -41,6 +43,7 @@ export async function createAdminClients(settings: AdminConnectionSettings): Pro
     signals: withConnectionErrors(createClient(SignalService, transport), settings),
     dataProxy: withConnectionErrors(createClient(DataProxyService, transport), settings),
     baseUrl,
+    transport,
     close: () => sessionManager.abort(),
   };
 }

@@ -2,12 +2,12 @@ import { isAbsolute, resolve } from "node:path";
 import {
   FsBlobStore,
   RoutingBlobStore,
-  S3BlobStore,
   fileUri,
   parseBlobUri,
   type BlobStore,
   type BlobStoreRoute,
 } from "@aloft/storage";
+import { S3BlobStore } from "@aloft/storage/s3";
 
 type Env = Readonly<Record<string, string | undefined>>;
 

@@ -8,7 +8,7 @@ import {
   Resources_ResourceName,
   type TaskTemplate,
 } from "@aloft/idl/gen/flyteidl/core/tasks_pb";
-import { buildPod, compileK8sPodOptions, secretAnnotations, type K8sPodPluginOptions } from "../../index.js";
+import { buildPod, compileK8sPodOptions, secretAnnotations, type K8sPodPluginOptions } from "./index.js";
 import {
   createPluginHarness,
   type PluginHarness,

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ExecutionError_ErrorKind } from "@aloft/idl/gen/flyteidl/core/execution_pb";
-import { createK8sPodPlugin, FakeKubeApiServer, PluginPhase, type K8sPodPlugin } from "../../index.js";
+import { PluginPhase } from "../task-plugin.js";
+import { createK8sPodPlugin, FakeKubeApiServer, type K8sPodPlugin } from "./index.js";
 import { createPluginHarness, type PluginHarness } from "../testing/plugin-harness.test-helper.js";
 import { containerTask } from "../testing/templates.test-helper.js";
 

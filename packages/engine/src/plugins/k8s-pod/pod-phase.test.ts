@@ -1,7 +1,8 @@
 import type { V1Pod, V1PodStatus } from "@kubernetes/client-node";
 import { describe, expect, it } from "vitest";
 import { ExecutionError_ErrorKind } from "@aloft/idl/gen/flyteidl/core/execution_pb";
-import { DEFAULT_PENDING_GRACE_PERIODS, PluginPhase, podPhase } from "../../index.js";
+import { PluginPhase } from "../task-plugin.js";
+import { DEFAULT_PENDING_GRACE_PERIODS, podPhase } from "./index.js";
 
 const pod = (status: V1PodStatus, primary?: string): V1Pod => ({
   metadata: { name: "p", annotations: primary === undefined ? {} : { primary_container_name: primary } },
