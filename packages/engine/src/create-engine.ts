@@ -10,6 +10,7 @@ import type { TaskCache } from "./cache/task-cache.js";
 import type { ControlPlane } from "./control-plane/control-plane.js";
 import { createEventRecorder, SentEventKeys } from "./events/event-recorder.js";
 import type { EngineServices, NodeHandler } from "./nodes/node-handler.js";
+import { ChildExecutionWatch } from "./nodes/child-execution-watch.js";
 import { defaultNodeHandlers, nodeHandlersByKind } from "./nodes/node-handlers.js";
 import { createEchoPlugin, ECHO_TASK_TYPE } from "./plugins/echo-plugin.js";
 import { createPluginRegistry } from "./plugins/plugin-registry.js";
@@ -93,6 +94,8 @@ export function createEngine(options: EngineOptions): Engine {
   const handlers = nodeHandlersByKind([...defaultNodeHandlers(), ...(options.nodeHandlers ?? [])]);
   const controller = new AbortController();
   const blobs = options.blobStore;
+  // Launch-plan nodes waiting on child executions, woken when the runner sees a child end (engine-nodes).
+  const childExecutions = new ChildExecutionWatch();
   const services: EngineServices = {
     blobs,
     controlPlane: options.controlPlane,
@@ -108,6 +111,7 @@ export function createEngine(options: EngineOptions): Engine {
     logger: options.logger ?? silentLogger,
     signal: controller.signal,
     handler: (kind) => handlers.get(kind),
+    childExecutions,
   };
   const owner = options.owner ?? `engine-${hostname()}`;
   const runner = new WorkflowRunner({
@@ -117,7 +121,7 @@ export function createEngine(options: EngineOptions): Engine {
     events: createEventRecorder({ admin: options.controlPlane.admin, sentKeys: new SentEventKeys() }),
     handlers: (kind) => handlers.get(kind),
     owner,
-    workers: options.workers ?? 64,
+    workers: options.workers ?? 16,
     maxStreak: options.maxStreak ?? 8,
     leaseMs: options.leaseMs ?? 30_000,
     reevalMs: options.reevalMs ?? 10_000,
@@ -125,7 +129,9 @@ export function createEngine(options: EngineOptions): Engine {
     logger: services.logger,
     now,
     controller,
+    onTerminal: (id) => childExecutions.terminated(id),
   });
+  childExecutions.onWake((id) => runner.wake(id));
   let started = false;
   return {
     async start() {

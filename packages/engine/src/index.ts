@@ -227,3 +227,41 @@ export type {
 export { createCatalogTaskCache } from "./cache/catalog-task-cache.js";
 export type { CatalogTaskCacheOptions } from "./cache/catalog-task-cache.js";
 // --- end of cache ---
+
+// --- node kinds: array (map), dynamic, launch plan; recovery mode (engine-nodes) ---
+export { createArrayNodeHandler } from "./nodes/array-node.js";
+export type { ArrayNodeHandlerOptions } from "./nodes/array-node.js";
+export {
+  ArrayItems,
+  ArrayNodePhase,
+  loadArrayState,
+  packDigits,
+  storeArrayState,
+  unpackDigits,
+} from "./nodes/array-node-state.js";
+export type { ArrayState, RunningItemRecord } from "./nodes/array-node-state.js";
+export { ArrayItemContext, BATCH_JOB_ARRAY_INDEX_VAR_NAME, FLYTE_K8S_ARRAY_INDEX } from "./nodes/array-item-context.js";
+export type { ArrayItemsEnvironment } from "./nodes/array-item-context.js";
+export { runArrayItemRound } from "./nodes/array-item-runner.js";
+export type { ItemRoundOutcome } from "./nodes/array-item-runner.js";
+export { ArrayItemOutputsMemo, ItemBlobStore } from "./nodes/array-item-outputs.js";
+export {
+  ARRAY_PLUGIN_ID,
+  ARRAY_TASK_TYPE,
+  buildArrayTaskEvent,
+  externalResourceId,
+} from "./nodes/array-node-events.js";
+export {
+  createDynamicNodeHandler,
+  DYNAMIC_NODE_ID,
+  DYNAMIC_WORKFLOW_BUILD_FAILED,
+  DynamicNodePhase,
+} from "./nodes/dynamic-node.js";
+export { buildDynamicWorkflow } from "./nodes/dynamic-workflow-builder.js";
+export type { BuildDynamicWorkflowInput, DynamicWorkflowBuild } from "./nodes/dynamic-workflow-builder.js";
+export { executionWithClosure } from "./nodes/execution-with-closure.js";
+export { childExecutionId, createLaunchPlanNodeHandler, parentNodeExecutionId } from "./nodes/launch-plan-node.js";
+export type { LaunchPlanNodeHandlerOptions } from "./nodes/launch-plan-node.js";
+export { ChildExecutionWatch } from "./nodes/child-execution-watch.js";
+export { attemptRecovery } from "./nodes/recovery.js";
+// --- end of node kinds ---

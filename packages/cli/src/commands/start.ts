@@ -13,7 +13,7 @@ import {
 
 const description = [
   "Start the whole platform in this process: admin (Flyte's AdminService over gRPC, gRPC-Web and REST), the engine that runs workflows, and the catalog that memoizes task outputs, all on one port (default 30080).",
-  "Embedded defaults need nothing else: SQLite at ~/.aloft/aloft.db and blobs under ~/.aloft/blobs. Data survives restarts; executions that were running when it stopped carry on at the next start.",
+  "Embedded defaults need nothing else: SQLite at ~/.aloft/aloft.db and blobs under ~/.aloft/blobs. Data survives restarts; executions that were running when it stopped carry on at the next start. The project flytesnacks (domains development, staging, production) exists from the first start, as in Flyte's sandbox, unless the config's seedProjects names others.",
   "Settings come from --config (else $ALOFT_CONFIG, else ~/.aloft/config.yaml if present), then ALOFT_* environment variables, then these flags.",
 ].join("\n\n");
 
@@ -36,7 +36,13 @@ export const command: CliCommand = {
 
 async function start(flags: PlatformFlags, context: CliContext): Promise<void> {
   const began = performance.now();
-  const { config, configFile, home } = await loadPlatformConfig(flags, context);
+  const loaded = await loadPlatformConfig(flags, context);
+  const { configFile, home } = loaded;
+  // Like Flyte's sandbox, a fresh platform has a project to register into, unless the config names its own.
+  const config =
+    loaded.config.seedProjects.length > 0
+      ? loaded.config
+      : { ...loaded.config, seedProjects: [{ name: "flytesnacks", description: "flytesnacks description" }] };
   const logger = await createStderrLogger(config, context);
   const { startPlatform } = await import("../platform/start-platform.js");
   const platform = await startPlatform({

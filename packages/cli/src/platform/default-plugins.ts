@@ -23,6 +23,9 @@ function sdkFiles(): { workerEntry: string; execute: string; fastExecute: string
   };
 }
 
+/** The plugin for task types no plugin registers: the local-process plugin, as Flyte's default is its pod plugin. */
+export const DEFAULT_PLUGIN_ID = "local-process";
+
 export async function createDefaultPlugins(options: DefaultPluginOptions): Promise<TaskPlugin[]> {
   const { createLocalProcessPlugin, createTsWorkerPlugin } = await import("@aloft/engine");
   const sdk = sdkFiles();
@@ -38,6 +41,6 @@ export async function createDefaultPlugins(options: DefaultPluginOptions): Promi
       workDir: join(options.workDir, "ts-workers"),
       processFallback: processes,
     }),
-    createLocalProcessPlugin(processes),
+    createLocalProcessPlugin({ ...processes, id: DEFAULT_PLUGIN_ID }),
   ];
 }

@@ -10,7 +10,7 @@ import type { ServiceImpl } from "@connectrpc/connect";
 import { sharedDatabase } from "@aloft/db";
 import type { Engine, EngineTables, TaskPlugin } from "@aloft/engine";
 import { createInProcessControlPlane } from "./in-process-control-plane.js";
-import { createDefaultPlugins } from "./default-plugins.js";
+import { createDefaultPlugins, DEFAULT_PLUGIN_ID } from "./default-plugins.js";
 
 /** Options of {@link startPlatform}. */
 export interface StartPlatformOptions {
@@ -71,6 +71,9 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Plat
       controlPlane: createInProcessControlPlane(admin.managers, stopping.signal),
       queueConsumer: admin.createQueueConsumer({ owner }),
       plugins,
+      // Flyte's pod plugin is the default plugin (flyteplugins k8s/pod/plugin.go, IsDefault): a task type no plugin
+      // registers (flytekit's `sqlite`, `container_array`, …) runs its container. The local process stands in for the pod.
+      defaultPluginId: DEFAULT_PLUGIN_ID,
       taskCache: engineModule.createCatalogTaskCache(catalog),
       owner,
       logger: options.logger.child({ component: "engine" }),

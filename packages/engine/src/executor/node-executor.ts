@@ -41,6 +41,7 @@ import { buildNodeEvent, nodeEventPhase } from "../events/node-event.js";
 import type {
   DagScope,
   DagStatus,
+  ExecutionContext,
   HandlerPhase,
   NodeCacheInfo,
   NodeContext,
@@ -51,6 +52,8 @@ import type {
   Transition,
 } from "../nodes/node-handler.js";
 import { nodeKindOf } from "../nodes/node-handler.js";
+import { executionWithClosure } from "../nodes/execution-with-closure.js";
+import { attemptRecovery } from "../nodes/recovery.js";
 import { formatGoDuration } from "../semantics/go-format.js";
 import { messageOf, systemError, userError } from "../semantics/execution-errors.js";
 import { MAX_SYSTEM_FAILURES, retryDecision, minAttemptsOf } from "../semantics/retry-budget.js";
@@ -251,7 +254,7 @@ export class NodeExecutor {
     let p = await this.#preExecute(ctx);
     if (p === "notReady") return PENDING;
     let cacheHit = false;
-    const cache = p.phase !== "skip" && p.phase !== "failed" ? this.#cacheInfoOf(ctx, handler) : undefined;
+    const cache = p.phase === "queued" ? this.#cacheInfoOf(ctx, handler) : undefined;
     if (cache?.cacheable === true) {
       if (this.#overwriteCache()) {
         p = { ...p, info: { taskNodeMetadata: taskMetadata(CatalogCacheStatus.CACHE_SKIPPED) } };
@@ -272,7 +275,7 @@ export class NodeExecutor {
       this.#updateNodeStatus(ctx, np, { ...p, occurredAtMs });
     }
     if (np === NodePhase.Queued) return QUEUED;
-    if (np === NodePhase.Skipped || np === NodePhase.Succeeded) return PARTIAL;
+    if (np === NodePhase.Skipped || np === NodePhase.Succeeded || np === NodePhase.Recovered) return PARTIAL;
     if (np === NodePhase.Failing) return PENDING;
     return PENDING;
   }
@@ -283,6 +286,11 @@ export class NodeExecutor {
     if (predicate === "notReady") return "notReady";
     if (predicate === "skip") return { phase: "skip", reason: "Node Skipped as parent node was skipped" };
     if (ctx.nodeId !== START_NODE_ID) {
+      // Recovery mode (§4.4): a node that succeeded in the recovered execution is not run again (engine-nodes).
+      if (this.x.request.recoveryExecution !== undefined) {
+        const recovered = await attemptRecovery(ctx);
+        if (recovered !== undefined) return recovered;
+      }
       await this.loadProducerOutputs(ctx.scope, ctx.node);
       let inputs: LiteralMap;
       try {
@@ -733,6 +741,7 @@ export class BuiltNodeContext implements NodeContext {
   readonly interruptible: boolean;
   readonly state: NodeStateAccess;
   readonly #executor: NodeExecutor;
+  #execution: ExecutionContext | undefined;
   #inputs: LiteralMap | undefined;
   #writes: StateWrites = {};
 
@@ -770,8 +779,16 @@ export class BuiltNodeContext implements NodeContext {
     };
   }
 
-  get execution(): RoundExecution {
-    return this.#executor.x;
+  get execution(): ExecutionContext {
+    const closure = this.scope.closure;
+    return (this.#execution ??=
+      closure === undefined ? this.#executor.x : executionWithClosure(this.#executor.x, closure));
+  }
+
+  /** A sub-DAG sees the closure of the DAG this node is in, unless it has its own (a dynamic workflow). */
+  #inheritClosure(scope: DagScope): DagScope {
+    const closure = this.scope.closure;
+    return closure === undefined || scope.closure !== undefined ? scope : { ...scope, closure };
   }
 
   /** The attempt's generated name (pod name, cache reservation owner). */
@@ -787,7 +804,7 @@ export class BuiltNodeContext implements NodeContext {
   taskTemplate() {
     const target = this.node.target;
     if (target.case !== "taskNode" || target.value.reference.case !== "referenceId") return undefined;
-    return this.#executor.x.closure.task(target.value.reference.value);
+    return this.execution.closure.task(target.value.reference.value);
   }
 
   async inputs(): Promise<LiteralMap> {
@@ -800,15 +817,15 @@ export class BuiltNodeContext implements NodeContext {
   }
 
   executeDag(dag: SubDag): Promise<DagStatus> {
-    return this.#executor.traverse(dag.scope, dag.startNodeId);
+    return this.#executor.traverse(this.#inheritClosure(dag.scope), dag.startNodeId);
   }
 
   abortDag(dag: SubDag, reason: string): Promise<void> {
-    return this.#executor.abortDag(dag.scope, dag.startNodeId, reason);
+    return this.#executor.abortDag(this.#inheritClosure(dag.scope), dag.startNodeId, reason);
   }
 
   finalizeDag(dag: SubDag): Promise<void> {
-    return this.#executor.finalizeDag(dag.scope, dag.startNodeId);
+    return this.#executor.finalizeDag(this.#inheritClosure(dag.scope), dag.startNodeId);
   }
 
   subNodeStatuses(): NodeStatusMap {

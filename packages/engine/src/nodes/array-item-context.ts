@@ -22,10 +22,11 @@ import type {
   WorkflowExecutionEvent,
 } from "@aloft/idl/gen/flyteidl/event/event_pb";
 import type { ExecutionRequest } from "@aloft/db";
-import { arraySubNodeDirs, arraySubNodeId, outputsPath, uniqueNodeId } from "@aloft/storage";
+import { arraySubNodeId, type BlobStore, outputsPath, uniqueNodeId } from "@aloft/storage";
 import type { ClosureIndex } from "../executor/closure-index.js";
 import type { DagGraph } from "../executor/dag-graph.js";
 import type { EventRecorder } from "../events/event-recorder.js";
+import { ItemBlobStore } from "./array-item-outputs.js";
 import { MAX_SYSTEM_FAILURES } from "../semantics/retry-budget.js";
 import type { NodeStatus, NodeStatusMap, TaskNodeStatus } from "../state/workflow-status.js";
 import type { DagScope, DagStatus, ExecutionContext, NodeContext, NodeStateAccess } from "./node-handler.js";
@@ -67,6 +68,10 @@ export interface ArrayItemsEnvironment {
   readonly inputs: LiteralMap;
   /** Element `index` of the inputs. */
   elementInputs(index: number): LiteralMap;
+  /** `<base>/<index>/<attempt>` (propeller's `constructOutputReferences`). */
+  itemDir(base: string, index: number, attempt: number): string;
+  /** Called with the bytes of an item's `outputs.pb` when it is written through the item's blob store. */
+  recordOutputs(itemOutputsUri: string, bytes: Uint8Array): void;
 }
 
 const EMPTY_GRAPH: DagGraph = { node: () => undefined, upstream: () => [], downstream: () => [] };
@@ -107,26 +112,24 @@ export class ArrayItemContext implements NodeContext {
     };
     this.uniqueId = uniqueNodeId({ nodeId: this.nodeId, parent });
     this.attempt = status.attempts ?? 0;
-    const dirs = arraySubNodeDirs({
-      arrayDataDir: array.dataDir,
-      arrayOutputDir: array.outputDir,
-      index,
-      subNodeAttempt: this.attempt,
-    });
     // The plugin's input path and prefix are the array node's (propeller wraps the array node's input reader).
     this.dataDir = array.dataDir;
     this.inputsPath = array.inputsPath;
-    this.outputDir = dirs.outputDir;
-    this.outputsPath = outputsPath(dirs.outputDir);
-    const itemDataDir = dirs.dataDir;
+    this.outputDir = env.itemDir(array.outputDir, index, this.attempt);
+    this.outputsPath = outputsPath(this.outputDir);
+    const itemDataDir = (): string => env.itemDir(array.dataDir, index, this.attempt);
     this.scope = {
       graph: EMPTY_GRAPH,
       statuses: {},
-      dataDirOf: () => itemDataDir,
+      dataDirOf: itemDataDir,
       parent,
       failFast: true,
     };
-    this.execution = itemExecution(array.execution, env.closure, index, this.events);
+    const outputs = this.outputsPath;
+    const blobs = new ItemBlobStore(array.execution.services.blobs, outputs, (bytes) =>
+      env.recordOutputs(outputs, bytes),
+    );
+    this.execution = itemExecution(array.execution, env.closure, index, this.events, blobs);
     this.interruptible = itemInterruptible(array, env.subNode, status);
     this.state = itemStateAccess(this);
   }
@@ -190,16 +193,21 @@ function itemExecution(
   closure: ClosureIndex,
   index: number,
   events: EventRecorder,
+  blobs: BlobStore,
 ): ExecutionContext {
   let count = 0;
+  let request: ExecutionRequest | undefined;
   return {
     executionId: x.executionId,
-    request: itemRequest(x.request, index),
+    // Built on first use: most rounds of most items never look at it.
+    get request() {
+      return (request ??= itemRequest(x.request, index));
+    },
     closure,
     dataDir: x.dataDir,
     rawOutputPrefix: x.rawOutputPrefix,
     eventVersion: x.eventVersion,
-    services: x.services,
+    services: { ...x.services, blobs },
     events,
     now: () => x.now(),
     wakeAt: (ms) => x.wakeAt(ms),

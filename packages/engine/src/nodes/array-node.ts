@@ -17,7 +17,7 @@ import { LiteralMapSchema, type LiteralMap } from "@aloft/idl/gen/flyteidl/core/
 import type { TaskTemplate } from "@aloft/idl/gen/flyteidl/core/tasks_pb";
 import { ExternalResourceInfoSchema, type ExternalResourceInfo } from "@aloft/idl/gen/flyteidl/event/event_pb";
 import type { ArrayNode, Node } from "@aloft/idl/gen/flyteidl/core/workflow_pb";
-import { create } from "@bufbuild/protobuf";
+import { create, fromBinary } from "@bufbuild/protobuf";
 import { arraySubNodeDirs, outputsPath, readProto, writeProto } from "@aloft/storage";
 import type { ClosureIndex } from "../executor/closure-index.js";
 import { isEventError } from "../events/event-recorder.js";
@@ -35,6 +35,7 @@ import { summarizeIndexedErrors } from "../semantics/indexed-errors.js";
 import { isTerminalNodePhase, NodePhase } from "../state/phases.js";
 import { loadError, type NodeStatus } from "../state/workflow-status.js";
 import { ArrayItemContext, type ArrayItemsEnvironment } from "./array-item-context.js";
+import { ArrayItemOutputsMemo } from "./array-item-outputs.js";
 import { abortArrayItem, runArrayItemRound } from "./array-item-runner.js";
 import {
   allItemResources,
@@ -61,14 +62,20 @@ export interface ArrayNodeHandlerOptions {
 
 /** The array node handler. */
 export function createArrayNodeHandler(options: ArrayNodeHandlerOptions = {}): NodeHandler {
-  const workers = Math.max(1, options.workers ?? Number(process.env.AW ?? 8));
+  const run: ArrayRun = { workers: Math.max(1, options.workers ?? 8), outputs: new ArrayItemOutputsMemo() };
   return {
     kind: "array",
     finalizeRequired: true,
-    handle: (ctx) => handleArrayNode(ctx, workers),
-    abort: (ctx, reason) => abortArrayNode(ctx, reason, workers),
-    finalize: (ctx) => finalizeArrayNode(ctx, workers),
+    handle: (ctx) => handleArrayNode(ctx, run),
+    abort: (ctx, reason) => abortArrayNode(ctx, reason, run),
+    finalize: (ctx) => finalizeArrayNode(ctx, run),
   };
+}
+
+/** What an array node handler keeps across rounds and nodes. */
+interface ArrayRun {
+  workers: number;
+  outputs: ArrayItemOutputsMemo;
 }
 
 interface ArraySpec {
@@ -105,7 +112,7 @@ function failure(code: string, message: string): Transition {
   return { phase: "failed", error: systemError(code, message) };
 }
 
-async function handleArrayNode(ctx: NodeContext, workers: number): Promise<Transition> {
+async function handleArrayNode(ctx: NodeContext, run: ArrayRun): Promise<Transition> {
   const spec = arraySpecOf(ctx);
   if ("phase" in spec) return spec;
   const state = loadArrayState(ctx.state.array());
@@ -113,9 +120,9 @@ async function handleArrayNode(ctx: NodeContext, workers: number): Promise<Trans
     case ArrayNodePhase.None:
       return start(ctx, spec, state);
     case ArrayNodePhase.Executing:
-      return execute(ctx, spec, state, workers);
+      return execute(ctx, spec, state, run);
     case ArrayNodePhase.Failing: {
-      await abortArrayNode(ctx, "ArrayNodeFailing", workers);
+      await abortArrayNode(ctx, "ArrayNodeFailing", run);
       const error =
         state.error === undefined
           ? executionError(ExecutionError_ErrorKind.UNKNOWN, "ArrayNodeFailing", "Unknown reason")
@@ -123,7 +130,7 @@ async function handleArrayNode(ctx: NodeContext, workers: number): Promise<Trans
       return { phase: "failed", error };
     }
     case ArrayNodePhase.Succeeding:
-      return gather(ctx, spec, state, workers);
+      return gather(ctx, spec, state, run);
   }
 }
 
@@ -149,24 +156,41 @@ async function start(ctx: NodeContext, spec: ArraySpec, state: ArrayState): Prom
 }
 
 /** One round of the items. */
-async function execute(ctx: NodeContext, spec: ArraySpec, state: ArrayState, workers: number): Promise<Transition> {
+async function execute(ctx: NodeContext, spec: ArraySpec, state: ArrayState, run: ArrayRun): Promise<Transition> {
   const items = state.items ?? new ArrayItems(0);
-  const env = await environment(ctx, spec);
+  const env = await environment(ctx, spec, run);
   const handler = taskHandlerOf(ctx);
   const budget = arrayParallelism(spec.arrayNode) || items.size;
   const selected: number[] = [];
-  for (let index = 0; index < items.size && selected.length < budget; index++) {
-    if (!items.isTerminal(index)) selected.push(index);
+  const notStarted: number[] = [];
+  for (let index = 0; index < items.size && selected.length + notStarted.length < budget; index++) {
+    if (items.phases[index] === NodePhase.NotYetStarted) notStarted.push(index);
+    else if (!items.isTerminal(index)) selected.push(index);
   }
   const keepTimestamps = spec.subNode.metadata?.timeout !== undefined;
-  const rounds = await mapConcurrently(selected, workers, async (index) => {
+  let changed = false;
+  if (notStarted.length > 0) {
+    const probe = new ArrayItemContext(env, notStarted[0]!, itemStatus(items, notStarted[0]!));
+    if (ctx.execution.services.taskCache !== undefined && handler.cacheInfo?.(probe)?.cacheable === true) {
+      selected.push(...notStarted);
+      selected.sort((a, b) => a - b);
+    } else {
+      // Without a cache to look up, starting an item is only its move to Queued (the executor's preExecute).
+      changed = true;
+      const now = ctx.execution.now();
+      for (const index of notStarted) {
+        items.phases[index] = NodePhase.Queued;
+        if (keepTimestamps) items.running.set(index, { queuedAt: now });
+      }
+    }
+  }
+  const rounds = await mapConcurrently(selected, run.workers, async (index) => {
     const item = new ArrayItemContext(env, index, itemStatus(items, index));
     const before = { phase: items.phases[index]!, taskPhase: items.taskPhases[index]! };
     const outcome = await runArrayItemRound(handler, item);
     return { index, item, before, outcome };
   });
 
-  let changed = false;
   const resources: ExternalResourceInfo[] = [];
   const failures: { index: number; message: string }[] = [];
   for (const { index, item, before, outcome } of rounds) {
@@ -212,6 +236,7 @@ async function execute(ctx: NodeContext, spec: ArraySpec, state: ArrayState, wor
   if (items.size - failed < minSuccesses) next.phase = ArrayNodePhase.Failing;
   else if (succeeded >= minSuccesses && running === 0) next.phase = ArrayNodePhase.Succeeding;
   if (next.phase === ArrayNodePhase.Executing) ctx.execution.parallelism.increment();
+  if (next.phase === ArrayNodePhase.Failing) run.outputs.forget(ctx.outputsPath);
 
   if (resources.length > 0) {
     if (changed) next.taskPhaseVersion++;
@@ -223,27 +248,34 @@ async function execute(ctx: NodeContext, spec: ArraySpec, state: ArrayState, wor
 }
 
 /** Succeeding: the outputs, gathered in index order. */
-async function gather(ctx: NodeContext, spec: ArraySpec, state: ArrayState, workers: number): Promise<Transition> {
+async function gather(ctx: NodeContext, spec: ArraySpec, state: ArrayState, run: ArrayRun): Promise<Transition> {
   const items = state.items ?? new ArrayItems(0);
   const blobs = ctx.execution.services.blobs;
   const indexes = Array.from({ length: items.size }, (_, i) => i);
-  const elements = await mapConcurrently(indexes, workers, async (index): Promise<LiteralMap | undefined> => {
+  const dirOf = itemDirs();
+  const elements = await mapConcurrently(indexes, run.workers, async (index): Promise<LiteralMap | undefined> => {
     if (items.phases[index] !== NodePhase.Succeeded) return undefined;
-    return readProto(blobs, itemOutputsPath(ctx, index, items.attempts[index]!), LiteralMapSchema);
+    const uri = itemOutputsPath(dirOf, ctx, index, items.attempts[index]!);
+    const remembered = run.outputs.get(ctx.outputsPath, uri);
+    return remembered === undefined
+      ? readProto(blobs, uri, LiteralMapSchema)
+      : fromBinary(LiteralMapSchema, remembered);
   });
   const outputs = gatherArrayOutputs({
     elements,
     outputNames: Object.keys(spec.task.interface?.outputs?.variables ?? {}),
   });
   await writeProto(blobs, ctx.outputsPath, LiteralMapSchema, outputs);
+  run.outputs.forget(ctx.outputsPath);
   await sendTaskEvent(ctx, spec, TaskExecution_Phase.SUCCEEDED, 0, [], state);
   return { phase: "success", info: { outputUri: ctx.outputsPath } };
 }
 
 /** Aborts every started, non-terminal item and reports the array node ABORTED (FAILED when failing). */
-async function abortArrayNode(ctx: NodeContext, reason: string, workers: number): Promise<void> {
+async function abortArrayNode(ctx: NodeContext, reason: string, run: ArrayRun): Promise<void> {
   const spec = arraySpecOf(ctx);
   if ("phase" in spec) return;
+  run.outputs.forget(ctx.outputsPath);
   const state = loadArrayState(ctx.state.array());
   const resources: ExternalResourceInfo[] = [];
   const errors: { index: number; message: string }[] = [];
@@ -252,10 +284,10 @@ async function abortArrayNode(ctx: NodeContext, reason: string, workers: number)
     state.items !== undefined
   ) {
     const items = state.items;
-    const env = await environment(ctx, spec);
+    const env = await environment(ctx, spec, run);
     const handler = taskHandlerOf(ctx);
     const started = startedItems(items);
-    const aborted = await mapConcurrently(started, workers, async (index) => {
+    const aborted = await mapConcurrently(started, run.workers, async (index) => {
       const item = new ArrayItemContext(env, index, itemStatus(items, index));
       try {
         await abortArrayItem(handler, item, reason);
@@ -290,16 +322,16 @@ async function abortArrayNode(ctx: NodeContext, reason: string, workers: number)
 }
 
 /** Finalizes every started, non-terminal item. */
-async function finalizeArrayNode(ctx: NodeContext, workers: number): Promise<void> {
+async function finalizeArrayNode(ctx: NodeContext, run: ArrayRun): Promise<void> {
   const spec = arraySpecOf(ctx);
   if ("phase" in spec) return;
   const state = loadArrayState(ctx.state.array());
   if (state.phase === ArrayNodePhase.None || state.items === undefined) return;
   const items = state.items;
-  const env = await environment(ctx, spec);
+  const env = await environment(ctx, spec, run);
   const handler = taskHandlerOf(ctx);
   const errors: { index: number; message: string }[] = [];
-  await mapConcurrently(startedItems(items), workers, async (index) => {
+  await mapConcurrently(startedItems(items), run.workers, async (index) => {
     try {
       await handler.finalize(new ArrayItemContext(env, index, itemStatus(items, index)));
     } catch (error) {
@@ -349,15 +381,40 @@ function taskHandlerOf(ctx: NodeContext): NodeHandler {
 }
 
 /** What the items of this round share. */
-async function environment(ctx: NodeContext, spec: ArraySpec): Promise<ArrayItemsEnvironment> {
+async function environment(ctx: NodeContext, spec: ArraySpec, run: ArrayRun): Promise<ArrayItemsEnvironment> {
   const inputs = await ctx.inputs();
   const bound = new Set(spec.arrayNode.boundInputs);
+  const arrayKey = ctx.outputsPath;
   return {
     array: ctx,
     subNode: spec.subNode,
     closure: elementClosure(ctx.execution.closure, spec.taskId),
     inputs,
     elementInputs: (index) => arrayElementInputs(inputs, bound, index),
+    itemDir: itemDirs(),
+    recordOutputs: (uri, bytes) => run.outputs.record(arrayKey, uri, bytes),
+  };
+}
+
+/**
+ * `<base>/<index>/<attempt>` as {@link arraySubNodeDirs} builds it, by concatenation once a base is known
+ * to join that way (the array node's dirs are normalized references): joining URIs is costly at 10,000 items.
+ */
+function itemDirs(): (base: string, index: number, attempt: number) => string {
+  const plain = new Map<string, boolean>();
+  return (base, index, attempt) => {
+    let concatenates = plain.get(base);
+    if (concatenates === undefined) {
+      const joined = arraySubNodeDirs({
+        arrayDataDir: base,
+        arrayOutputDir: base,
+        index: 0,
+        subNodeAttempt: 0,
+      }).dataDir;
+      plain.set(base, (concatenates = joined === `${base}/0/0`));
+    }
+    if (concatenates) return `${base}/${index}/${attempt}`;
+    return arraySubNodeDirs({ arrayDataDir: base, arrayOutputDir: base, index, subNodeAttempt: attempt }).dataDir;
   };
 }
 
@@ -422,14 +479,13 @@ function storeItemStatus(items: ArrayItems, index: number, status: NodeStatus, k
   else items.running.set(index, record);
 }
 
-function itemOutputsPath(ctx: NodeContext, index: number, attempt: number): string {
-  const dirs = arraySubNodeDirs({
-    arrayDataDir: ctx.dataDir,
-    arrayOutputDir: ctx.outputDir,
-    index,
-    subNodeAttempt: attempt,
-  });
-  return outputsPath(dirs.outputDir);
+function itemOutputsPath(
+  dirOf: ArrayItemsEnvironment["itemDir"],
+  ctx: NodeContext,
+  index: number,
+  attempt: number,
+): string {
+  return outputsPath(dirOf(ctx.outputDir, index, attempt));
 }
 
 /** `fn` over `values` with at most `limit` calls in flight; results in input order. */

@@ -4,8 +4,10 @@
 import { create } from "@bufbuild/protobuf";
 import { ExecutionError_ErrorKind } from "@aloft/idl/gen/flyteidl/core/execution_pb";
 import { ResourceType } from "@aloft/idl/gen/flyteidl/core/identifier_pb";
-import { LiteralMapSchema, type BindingData } from "@aloft/idl/gen/flyteidl/core/literals_pb";
+import { LiteralMapSchema, type BindingData, type LiteralMap } from "@aloft/idl/gen/flyteidl/core/literals_pb";
 import { ArrayNodeSchema, type Node } from "@aloft/idl/gen/flyteidl/core/workflow_pb";
+import { DynamicJobSpecSchema, type DynamicJobSpec } from "@aloft/idl/gen/flyteidl/core/dynamic_job_pb";
+import { futuresPath, writeProto } from "@aloft/storage";
 import { executionError } from "../semantics/execution-errors.js";
 import { PluginPhase, type TaskExecutionContext, type TaskPlugin } from "../plugins/task-plugin.js";
 import { entityId, node, taskNode } from "../testing/workflows.test-helper.js";
@@ -112,6 +114,89 @@ export function recordingEchoPlugin(taskType = "recording-echo"): TaskPlugin & {
         inputsPath: ctx.paths.inputs,
         outputPrefix: ctx.paths.outputPrefix,
       });
+      return {
+        phase: PluginPhase.Success,
+        outputs: create(LiteralMapSchema, { literals: (await ctx.inputs()).literals }),
+      };
+    },
+    abort: () => Promise.resolve(),
+    finalize: () => Promise.resolve(),
+  };
+}
+
+/**
+ * A dynamic task: writes the `DynamicJobSpec` `spec(inputs)` returns as `futures.pb` (instead of outputs)
+ * and succeeds; records the attempts it ran.
+ */
+export function futuresPlugin(
+  spec: (inputs: LiteralMap) => DynamicJobSpec,
+  taskType = "dynamic",
+): TaskPlugin & { attempts: number[] } {
+  const attempts: number[] = [];
+  return {
+    id: taskType,
+    taskTypes: [taskType],
+    attempts,
+    async handle(ctx) {
+      attempts.push(ctx.taskExecutionId.retryAttempt);
+      await writeProto(ctx.blobs, futuresPath(ctx.paths.outputPrefix), DynamicJobSpecSchema, spec(await ctx.inputs()));
+      return { phase: PluginPhase.Success };
+    },
+    abort: () => Promise.resolve(),
+    finalize: () => Promise.resolve(),
+  };
+}
+
+/** An integer input's value. */
+export function intInput(inputs: LiteralMap, name: string): number {
+  const literal = inputs.literals[name];
+  const primitive =
+    literal?.value.case === "scalar" && literal.value.value.value.case === "primitive"
+      ? literal.value.value.value.value
+      : undefined;
+  if (primitive?.value.case !== "integer") throw new Error(`input ${name} is not an integer`);
+  return Number(primitive.value.value);
+}
+
+/** Fails attempts permanently (USER `Broken`) while `failing` is set, else echoes its inputs; counts calls per task. */
+export function switchablePlugin(
+  taskType = "switchable",
+): TaskPlugin & { failing: boolean; calls: Map<string, number> } {
+  const plugin = {
+    id: taskType,
+    taskTypes: [taskType],
+    failing: true,
+    calls: new Map<string, number>(),
+    async handle(ctx: TaskExecutionContext) {
+      const name = ctx.template.id?.name ?? "";
+      plugin.calls.set(name, (plugin.calls.get(name) ?? 0) + 1);
+      if (plugin.failing) {
+        return {
+          phase: PluginPhase.PermanentFailure,
+          error: executionError(ExecutionError_ErrorKind.USER, "Broken", "switched off"),
+        };
+      }
+      return {
+        phase: PluginPhase.Success,
+        outputs: create(LiteralMapSchema, { literals: (await ctx.inputs()).literals }),
+      };
+    },
+    abort: () => Promise.resolve(),
+    finalize: () => Promise.resolve(),
+  };
+  return plugin;
+}
+
+/** Echoes its inputs and counts calls per task name. */
+export function countingEchoPlugin(taskType = "counting"): TaskPlugin & { calls: Map<string, number> } {
+  const calls = new Map<string, number>();
+  return {
+    id: taskType,
+    taskTypes: [taskType],
+    calls,
+    async handle(ctx) {
+      const name = ctx.template.id?.name ?? "";
+      calls.set(name, (calls.get(name) ?? 0) + 1);
       return {
         phase: PluginPhase.Success,
         outputs: create(LiteralMapSchema, { literals: (await ctx.inputs()).literals }),

@@ -21,6 +21,7 @@ import type { EventRecorder } from "../events/event-recorder.js";
 import type { PluginRegistry } from "../plugins/plugin-registry.js";
 import type { ResourceManager } from "../plugins/resource-manager.js";
 import type { Logger } from "../runner/logger.js";
+import type { ChildExecutionWatch } from "./child-execution-watch.js";
 import type {
   ArrayNodeStatus,
   BranchNodeStatus,
@@ -113,6 +114,11 @@ export interface DagScope {
   readonly originalError?: ExecutionError;
   /** The parent task execution of nodes of a dynamic workflow (event version 0 only). */
   readonly parentTaskExecutionId?: TaskExecutionIdentifier;
+  /**
+   * The closure this DAG's nodes see when it is not the execution's (a dynamic workflow's tasks and
+   * sub-workflows); DAGs below a node of this DAG inherit it. Added for dynamic nodes (engine-nodes).
+   */
+  readonly closure?: ClosureIndex;
 }
 
 /** How a DAG traversal ended this round (`interfaces.NodeStatus`). */
@@ -151,6 +157,11 @@ export interface EngineServices {
   readonly signal: AbortSignal;
   /** The engine's handlers by kind (so handlers may run nodes of another kind). */
   handler(kind: NodeKind): NodeHandler | undefined;
+  /**
+   * Launch-plan nodes waiting on child executions; the runner reports executions reaching a terminal
+   * phase to it so their parents are woken (engine-nodes). Absent in compositions without it.
+   */
+  readonly childExecutions?: ChildExecutionWatch;
 }
 
 /** One workflow execution as seen during a round. */

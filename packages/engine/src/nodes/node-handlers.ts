@@ -1,7 +1,9 @@
 import { createArrayNodeHandler } from "./array-node.js";
 import { createBranchNodeHandler } from "./branch-node.js";
+import { createDynamicNodeHandler } from "./dynamic-node.js";
 import { createEndNodeHandler } from "./end-node.js";
 import { createGateNodeHandler } from "./gate-node.js";
+import { createLaunchPlanNodeHandler } from "./launch-plan-node.js";
 import type { NodeHandler, NodeKind } from "./node-handler.js";
 import { createStartNodeHandler } from "./start-node.js";
 import { createSubWorkflowNodeHandler } from "./subworkflow-node.js";
@@ -12,11 +14,12 @@ export function defaultNodeHandlers(): NodeHandler[] {
   return [
     createStartNodeHandler(),
     createEndNodeHandler(),
-    createTaskNodeHandler(),
+    createDynamicNodeHandler(createTaskNodeHandler({ futures: "succeed" })),
     createBranchNodeHandler(),
     createSubWorkflowNodeHandler(),
     createGateNodeHandler(),
     createArrayNodeHandler(),
+    createLaunchPlanNodeHandler(),
   ];
 }
 

@@ -55,6 +55,8 @@ export interface WorkflowRunnerOptions {
   now: () => number;
   /** Aborted by `stop()`. */
   controller: AbortController;
+  /** Called with a workflow's key once it reached a terminal phase and was saved (wakes launch-plan parents). */
+  onTerminal?: (id: string) => void;
 }
 
 interface LiveWorkflow {
@@ -210,6 +212,7 @@ export class WorkflowRunner {
       this.#latency.add(performance.now() - started);
       if (result.terminal) {
         this.#drop(wf);
+        this.#o.onTerminal?.(wf.id);
         return;
       }
       if (result.error !== undefined) {
