@@ -314,7 +314,14 @@ async function benchMode(mode: Mode): Promise<Result[]> {
       const lp = await register(bench, chain(mode, 1), [task]);
       for (let i = 0; i < 20; i++) await timedRun(bench, lp, inputsX(i));
       const samples: number[] = [];
+      const before = bench.platform.engine.stats();
       for (let i = 0; i < 200; i++) samples.push(await timedRun(bench, lp, inputsX(i)));
+      const after = bench.platform.engine.stats();
+      console.log(
+        `  (${mode}: per single-task workflow ${((after.rounds - before.rounds) / 200).toFixed(1)} rounds, ` +
+          `${((after.savedRounds - before.savedRounds) / 200).toFixed(1)} saved, ` +
+          `${((after.saveTransactions - before.saveTransactions) / 200).toFixed(1)} save transactions)`,
+      );
       results.push(result(`single-task workflow, create → SUCCEEDED p50 [${mode}]`, median(samples), "ms", 15));
     }
     if (only.has("chain")) {

@@ -285,6 +285,14 @@ describe("aloft get execution and node-execution", () => {
     expect(rows(paged).map((r) => r[0])).toEqual(["run1"]);
   });
 
+  it("follows one execution with --watch: at once when it has ended, with its outputs", async () => {
+    const watched = await f.aloft(["get", "execution", ...TARGET, run1, "--watch"]);
+    expect([watched.exitCode, watched.stderr]).toEqual([0, ""]);
+    expect(watched.stdout).toContain("SUCCEEDED");
+    const bad = await f.aloft(["get", "execution", ...TARGET, "--watch"]);
+    expect([bad.exitCode, bad.stderrLines[0]]).toEqual([2, "aloft: --watch follows one execution: give its name"]);
+  });
+
   it("prints one execution as flyteadmin JSON", async () => {
     const execution = json(await f.aloft(["get", "execution", ...TARGET, run1, "-o", "json"]));
     expect(execution).toMatchObject({

@@ -1,6 +1,8 @@
 import type { Command } from "commander";
 import type { CliCommand, CliContext } from "../cli-command.js";
 import { addClientOptions } from "../client/client-settings.js";
+import { CliError } from "../cli-error.js";
+import type { GetExecutionsFlags } from "../resources/executions.js";
 import { ATTRIBUTE_KINDS } from "../resources/attributes/attribute-kinds.js";
 import { addFilterOptions } from "../resources/filter-options.js";
 import { addOutputOption } from "../resources/output-format.js";
@@ -71,7 +73,20 @@ export const command: CliCommand = {
       )
       .option("--details", "show the node and task executions (a tree; their inputs and outputs with -o json|yaml)")
       .option("--nodeID <id>", "show only this node of the execution, with its task executions")
-      .action(async (name: string | undefined, flags) => {
+      .option(
+        "--watch",
+        "follow one execution live until it ends (streamed by admin's WatchService, an Aloft extension), then print its outputs",
+      )
+      .action(async (name: string | undefined, flags: GetExecutionsFlags & { watch?: boolean }) => {
+        if (flags.watch === true) {
+          if (name === undefined) throw CliError.usage("--watch follows one execution: give its name");
+          if (flags.details === true || flags.nodeID !== undefined) {
+            throw CliError.usage("--watch shows the execution's progress itself: leave out --details and --nodeID");
+          }
+          const { followExecutionCommand } = await import("../watch/follow-execution-command.js");
+          await followExecutionCommand({ name, flags, context });
+          return;
+        }
         const { getExecutions } = await import("../resources/executions.js");
         await getExecutions(name, flags, context);
       });

@@ -214,14 +214,29 @@ describe("aloft run's failures print one line and exit 1", () => {
     expect([ok.exitCode, ok.stdout]).toEqual([0, "ab: 2001 approved\n"]);
   });
 
-  it("--remote is not available yet", async () => {
-    const run = await aloftRun("examples/hello-world.ts", "square", "--x", "1", "--remote");
-    expect([run.exitCode, run.stderrLines]).toEqual([
-      1,
+  it("refuses options of the other mode: remote-only flags locally, local-only flags remotely", async () => {
+    const wait = await aloftRun("examples/hello-world.ts", "square", "--x", "1", "--wait");
+    expect([wait.exitCode, wait.stderrLines]).toEqual([
+      2,
+      ["aloft: --wait needs --remote", "hint: add --remote to run on the platform"],
+    ]);
+    const signal = await aloftRun(
+      "--remote",
+      "examples/approval.ts",
+      "budgetReview",
+      "--team",
+      "a",
+      "--signal",
+      "bonus=1",
+    );
+    expect([signal.exitCode, signal.stderrLines]).toEqual([
+      2,
       [
-        "aloft: --remote is not available yet: aloft run runs locally for now",
-        "hint: drop --remote to run in this process",
+        "aloft: --signal applies to local runs only",
+        "hint: send signals to a remote execution with aloft signal approve|set",
       ],
     ]);
+    const both = await aloftRun("examples/hello-world.ts", "square", "--x", "1", "--remote", "--wait", "--follow");
+    expect([both.exitCode, both.stderrLines[0]]).toEqual([2, "aloft: --wait and --follow exclude each other"]);
   });
 });

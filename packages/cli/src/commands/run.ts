@@ -15,20 +15,38 @@ interface RunFlags {
   quiet?: boolean;
   remote?: boolean;
   help?: boolean;
+  // Remote runs only:
+  config?: string;
+  project?: string;
+  domain?: string;
+  admin?: string;
+  name?: string;
+  wait?: boolean;
+  follow?: boolean;
+  version?: string;
 }
+
+/** The options that only make sense with `--remote`. */
+const REMOTE_ONLY = ["config", "project", "domain", "admin", "name", "wait", "follow", "version"] as const;
+/** The options that only make sense for a local run. */
+const LOCAL_ONLY = ["json", "signal", "dataDir"] as const;
 
 const description = [
   "Run a task, workflow or launch plan locally, in this process: the file is loaded (TypeScript or JavaScript), the entity found by its export name (or registered name), and its inputs read from one flag per input, typed from its interface.",
   "The run goes through the compiled workflow, as on Flyte: retries, branches, maps, dynamic tasks, sub-workflows, launch plans and gates behave as they would there. Tasks declared with `cache` are cached in ~/.aloft/local-cache (or $ALOFT_LOCAL_CACHE_DIR).",
   "Prints one line per node as it finishes on stderr, and the outputs on stdout: the value of a single output, else one `name: value` line per output (JSON with --json). Exits 1 when the run fails.",
   "Input values: numbers, strings, true/false, ISO dates (2024-05-01T12:00:00Z), durations (1h30m), JSON for lists, records and maps, paths or URIs for files, folders and datasets.",
+  "With --remote it runs on the platform instead, as `pyflyte run --remote`: the entity and what it uses are packaged (as `aloft package`: the version is a content hash unless --version is given) and registered in -p/-d (as `aloft register files`: the code goes up through admin's data proxy, entities already there count as registered), then an execution is created with the inputs and its name and console URL printed. --wait waits for it and prints its outputs; --follow shows its progress live, then its outputs. Either exits 1 when it does not succeed. Signals are sent with `aloft signal`.",
 ].join("\n\n");
 
 const examples = `
 Examples:
   aloft run examples/hello-world.ts helloWorld --name world --n 3
   aloft run examples/hello-world.ts helloWorld --help       # the inputs of helloWorld
-  aloft run examples/branches.ts classify --x -4 --json`;
+  aloft run examples/branches.ts classify --x -4 --json
+  aloft run --remote -p flytesnacks -d development --wait examples/hello-world.ts helloWorld --name world
+  aloft run examples/hello-world.ts square --x 7 --remote --follow --admin localhost:30080 -p flytesnacks -d development
+  aloft run --remote --name my-run examples/hello-world.ts helloWorld --name world   # an input shadows an option: give the option before the file`;
 
 const CACHE_MODES = ["on", "off", "overwrite"] as const;
 
@@ -63,7 +81,27 @@ function runOptions(skip: ReadonlySet<string> = new Set()): Option[] {
     new Option("--data-dir <dir>", "where files, folders and datasets tasks write go (default: a new temp folder)"),
     new Option("--max-parallelism <n>", "how many nodes may run at once (default: 25)").argParser(parseCount),
     new Option("-q, --quiet", "print no progress lines"),
-    new Option("--remote", "run on an Aloft or Flyte service (not available yet)"),
+    new Option("--remote", "run on the platform (admin at --admin or the config file's admin.endpoint)"),
+    new Option(
+      "-p, --project <project>",
+      "remote: the project (default: root.project in the config file, else flytesnacks)",
+    ),
+    new Option(
+      "-d, --domain <domain>",
+      "remote: the domain (default: root.domain in the config file, else development)",
+    ),
+    new Option(
+      "--admin <url>",
+      "remote: admin's endpoint (default: admin.endpoint in the config file, else localhost:30080)",
+    ),
+    new Option(
+      "-c, --config <file>",
+      "remote: flytectl's config file (default: $FLYTECTL_CONFIG, else ~/.flyte/config.yaml)",
+    ),
+    new Option("--name <name>", "remote: the execution's name (default: a generated one)"),
+    new Option("--version <version>", "remote: the version to register under (default: a content hash)"),
+    new Option("--wait", "remote: wait for the execution to end and print its outputs"),
+    new Option("--follow", "remote: show the execution's progress live, then its outputs"),
   ];
   return options.filter((o) => !skip.has(o.attributeName()) && !skip.has(o.long?.replace(/^--/, "") ?? ""));
 }
@@ -105,7 +143,7 @@ export const command: CliCommand = {
   register(program: Command, context: CliContext): void {
     const run = program
       .command("run")
-      .summary("run a task, workflow or launch plan locally")
+      .summary("run a task, workflow or launch plan, locally or on the platform (--remote)")
       .description(description)
       .usage("[options] <file> <entity> [--<input> <value>...]")
       // Inputs are flags of the entity, known only once the file is loaded: parsed in the action.
@@ -119,7 +157,7 @@ export const command: CliCommand = {
     const options = runOptions();
     run.addHelpText(
       "after",
-      `\nOptions:\n${options.map((o) => `  ${o.flags.padEnd(24)}${o.description}`).join("\n")}\n  ${"-h, --help".padEnd(24)}show help (after <file> <entity>: the entity's inputs)\n${examples}`,
+      `\nOptions:\n${options.map((o) => `  ${o.flags.padEnd(26)}${o.description}`).join("\n")}\n  ${"-h, --help".padEnd(26)}show help (after <file> <entity>: the entity's inputs)\n${examples}`,
     );
   },
 };
@@ -145,7 +183,6 @@ async function runCommand(args: readonly string[], context: CliContext, outer: C
       hint: "aloft run <file> <entity> [--<input> <value>...], e.g. aloft run examples/hello-world.ts helloWorld --name world",
     });
   }
-  if (before.remote === true) throw remoteNotYet();
 
   // Loaded here, not at the top: `aloft --help` should not pay for the SDK.
   const sdk = await import("@aloft/sdk");
@@ -210,13 +247,13 @@ async function runCommand(args: readonly string[], context: CliContext, outer: C
   if (parseWith(cmd, rest, `${usage} --help`)) return;
   const parsed = cmd.opts<Record<string, unknown>>();
   const flags: RunFlags = { ...before };
-  for (const key of ["json", "cache", "dataDir", "maxParallelism", "quiet", "remote"] as const) {
+  for (const key of ["json", "cache", "dataDir", "maxParallelism", "quiet", "remote", ...REMOTE_ONLY] as const) {
     if (!inputNames.has(key) && parsed[key] !== undefined && cmd.getOptionValueSource(key) !== "default") {
       (flags as Record<string, unknown>)[key] = parsed[key];
     }
   }
   if (!inputNames.has("signal")) flags.signal = [...(before.signal ?? []), ...((parsed.signal as string[]) ?? [])];
-  if (flags.remote === true) throw remoteNotYet();
+  checkModeOptions(flags, cmd);
 
   const inputs: Record<string, unknown> = {};
   const missing: string[] = [];
@@ -233,6 +270,23 @@ async function runCommand(args: readonly string[], context: CliContext, outer: C
     throw CliError.usage(`missing required input${missing.length === 1 ? "" : "s"} ${missing.join(", ")}`, {
       hint: `run '${usage} --help' to see its inputs`,
     });
+  }
+
+  if (flags.remote === true) {
+    const { runRemote } = await import("../remote-run/run-remote.js");
+    const byName = new Map(iface.inputs.map((input) => [input.name, input]));
+    await runRemote({
+      loaded,
+      entity,
+      inputs: Object.entries(inputs).map(([name, value]) => ({ name, type: byName.get(name)!.type, value })),
+      flags: {
+        ...pick(flags, REMOTE_ONLY),
+        ...(flags.cache === "overwrite" ? { overwriteCache: true } : {}),
+        ...(flags.maxParallelism === undefined ? {} : { maxParallelism: flags.maxParallelism }),
+      },
+      context,
+    });
+    return;
   }
 
   const signals = parseSignals(flags.signal ?? []);
@@ -283,10 +337,43 @@ async function runCommand(args: readonly string[], context: CliContext, outer: C
   context.setExitCode(ExitCode.Ok);
 }
 
-function remoteNotYet(): CliError {
-  return CliError.failure("--remote is not available yet: aloft run runs locally for now", {
-    hint: "drop --remote to run in this process",
-  });
+/** Refuses options of the other mode: remote-only options on a local run, local-only ones on a remote run. */
+function checkModeOptions(flags: RunFlags, cmd: Command): void {
+  const flag = (key: string) => cmd.options.find((o) => o.attributeName() === key)?.long ?? `--${key}`;
+  if (flags.remote === true) {
+    const local = LOCAL_ONLY.find((key) =>
+      key === "signal" ? (flags.signal ?? []).length > 0 : flags[key] !== undefined,
+    );
+    if (local !== undefined) {
+      throw CliError.usage(`${flag(local)} applies to local runs only`, {
+        hint:
+          local === "signal"
+            ? "send signals to a remote execution with aloft signal approve|set"
+            : `drop ${flag(local)}, or --remote to run in this process`,
+      });
+    }
+    if (flags.cache === "off") {
+      throw CliError.usage("--cache off applies to local runs only", {
+        hint: "remote runs take --cache on (the default) or overwrite",
+      });
+    }
+    if (flags.wait === true && flags.follow === true) {
+      throw CliError.usage("--wait and --follow exclude each other", {
+        hint: "--follow also waits, showing the progress",
+      });
+    }
+    return;
+  }
+  const remote = REMOTE_ONLY.find((key) => flags[key] !== undefined);
+  if (remote !== undefined) {
+    throw CliError.usage(`${flag(remote)} needs --remote`, { hint: "add --remote to run on the platform" });
+  }
+}
+
+function pick<T extends object, K extends keyof T>(value: T, keys: readonly K[]): Pick<T, K> {
+  const picked = {} as Pick<T, K>;
+  for (const key of keys) if (value[key] !== undefined) picked[key] = value[key];
+  return picked;
 }
 
 /** The flag of one input: `--<name> <type>`, parsed with the type, with its type and default in the help. */

@@ -11,15 +11,25 @@ const bin = fileURLToPath(new URL("../../bin/aloft.js", import.meta.url));
 const built = existsSync(fileURLToPath(new URL("../../dist/main.js", import.meta.url)));
 
 describe("aloft serve", () => {
-  it("says the engine and the catalog are not available yet", async () => {
-    for (const component of ["engine", "catalog"]) {
-      const run = await runAloft(["serve", component]);
-      expect(run.exitCode).toBe(1);
-      expect(run.stderrLines).toEqual([
-        `aloft: aloft serve ${component} is not available yet: only admin can be served for now`,
-        "hint: aloft serve admin",
-      ]);
-    }
+  it("refuses flags that belong to another component", async () => {
+    const enginePort = await runAloft(["serve", "engine", "--port", "1234"]);
+    expect([enginePort.exitCode, enginePort.stderrLines]).toEqual([
+      2,
+      [
+        "aloft: aloft serve engine takes no --port",
+        "hint: the engine listens on no port: it claims work from the database and reports to --admin",
+      ],
+    ]);
+    const catalogAdmin = await runAloft(["serve", "catalog", "--admin", "localhost:30080"]);
+    expect([catalogAdmin.exitCode, catalogAdmin.stderrLines]).toEqual([
+      2,
+      ["aloft: aloft serve catalog takes no --admin", "hint: --admin is for aloft serve engine"],
+    ]);
+    const badCatalog = await runAloft(["serve", "engine", "--catalog", "ftp://x"]);
+    expect([badCatalog.exitCode, badCatalog.stderrLines[0]]).toEqual([
+      2,
+      'aloft: --catalog: "ftp://x" is not a catalog URL',
+    ]);
   });
 
   it("rejects an unknown component and a bad port as usage errors", async () => {

@@ -5,13 +5,24 @@
  * flyteadmin's codes and details.
  */
 import { createClient } from "@connectrpc/connect";
-import { createGrpcTransport } from "@connectrpc/connect-node";
+import { createGrpcTransport, Http2SessionManager } from "@connectrpc/connect-node";
 import type { ControlPlane } from "@aloft/engine";
 import { AdminService } from "@aloft/idl/gen/flyteidl/service/admin_pb";
 import { SignalService } from "@aloft/idl/gen/flyteidl/service/signal_pb";
 
+/** A {@link ControlPlane} holding one HTTP/2 connection to admin. */
+export interface RemoteControlPlane extends ControlPlane {
+  /** Closes the connection (calls in flight fail), so a stopping process is not kept alive by it. */
+  close(): void;
+}
+
 /** A {@link ControlPlane} talking gRPC to the admin at `baseUrl` (`http://host:30080`). */
-export function createRemoteControlPlane(baseUrl: string): ControlPlane {
-  const transport = createGrpcTransport({ baseUrl });
-  return { admin: createClient(AdminService, transport), signals: createClient(SignalService, transport) };
+export function createRemoteControlPlane(baseUrl: string): RemoteControlPlane {
+  const sessionManager = new Http2SessionManager(baseUrl);
+  const transport = createGrpcTransport({ baseUrl, sessionManager });
+  return {
+    admin: createClient(AdminService, transport),
+    signals: createClient(SignalService, transport),
+    close: () => sessionManager.abort(),
+  };
 }
