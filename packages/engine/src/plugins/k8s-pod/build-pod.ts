@@ -33,9 +33,8 @@ import { addCoPilotToContainer, addCoPilotToPod } from "./copilot-containers.js"
 import type { CompiledK8sPodOptions } from "./k8s-pod-options.js";
 import { cloneJson, mergeOverride, mergePodSpecOntoTemplate, templateContainerResources } from "./merge-pod-spec.js";
 import { secretAnnotations, SECRETS_POD_LABEL } from "./secret-annotations.js";
+import { PRIMARY_CONTAINER_KEY } from "./primary-container.js";
 
-/** The config key naming a pod task's primary container. */
-export const PRIMARY_CONTAINER_KEY = "primary_container_name";
 const SIDECAR_TASK_TYPE = "sidecar";
 const RAW_CONTAINER_TASK_TYPE = "raw-container";
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;

@@ -13,7 +13,8 @@ export type {
   K8sPodPluginOptions,
   PlatformResources,
 } from "./k8s-pod-options.js";
-export { buildPod, PodBuildError, PRIMARY_CONTAINER_KEY } from "./build-pod.js";
+export { buildPod, PodBuildError } from "./build-pod.js";
+export { PRIMARY_CONTAINER_KEY } from "./primary-container.js";
 export type { BuiltPod } from "./build-pod.js";
 export { podPhase } from "./pod-phase.js";
 export type { PendingGracePeriods } from "./pod-phase.js";

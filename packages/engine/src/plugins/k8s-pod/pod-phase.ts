@@ -8,7 +8,7 @@ import { ExecutionError_ErrorKind } from "@aloft/idl/gen/flyteidl/core/execution
 import { executionError } from "../../semantics/execution-errors.js";
 import { formatGoDuration } from "../../semantics/go-format.js";
 import { isTerminalPluginPhase, PluginPhase, type PhaseInfo } from "../task-plugin.js";
-import { PRIMARY_CONTAINER_KEY } from "./build-pod.js";
+import { PRIMARY_CONTAINER_KEY } from "./primary-container.js";
 
 const OOM_KILLED = "OOMKilled";
 const INTERRUPTED = "Interrupted";
