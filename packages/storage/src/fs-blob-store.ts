@@ -66,6 +66,8 @@ const TEMP_MARKER = ".aloft-tmp-";
 const TEMP_NAME = /^\..*\.aloft-tmp-[0-9a-f]{16}$/s;
 const OPEN_RETRIES = 5;
 const MADE_DIRS_REMEMBERED = 1024;
+/** How far below a directory made recently {@link FsBlobStore} makes directories one by one. */
+const MAX_LEVELS_BELOW_KNOWN = 3;
 const utf8 = new TextEncoder();
 
 /**
@@ -329,6 +331,33 @@ export class FsBlobStore implements BlobStore {
     this.#madeDirs.add(dir);
   }
 
+  /**
+   * Makes `dir` one level at a time below its nearest ancestor made recently: a new `<prefix>/<i>/<attempt>`
+   * below a known `<prefix>` costs two mkdir calls instead of a recursive mkdir's failed first try and
+   * retries. Without a known ancestor close by, a recursive mkdir. An ancestor removed meanwhile surfaces as
+   * ENOENT, which the caller retries with a recursive mkdir.
+   */
+  #makeDirBelowKnownSync(dir: string): void {
+    const missing: string[] = [];
+    let known = dir;
+    while (!this.#madeDirs.has(known) && missing.length < MAX_LEVELS_BELOW_KNOWN) {
+      missing.push(known);
+      known = posix.dirname(known);
+    }
+    if (!this.#madeDirs.has(known)) {
+      mkdirSync(dir, { recursive: true });
+    } else {
+      for (let i = missing.length - 1; i >= 0; i--) {
+        try {
+          mkdirSync(missing[i]!);
+        } catch (error) {
+          if (!hasCode(error, "EEXIST")) throw error;
+        }
+      }
+    }
+    for (let i = missing.length - 1; i >= 0; i--) this.#rememberDir(missing[i]!);
+  }
+
   /** {@link FsBlobStore.#writeAtomically} for a small body, with synchronous calls. */
   #writeAtomicallySync(location: FsLocation, uri: string, bytes: Uint8Array): void {
     const dir = posix.dirname(location.path);
@@ -336,9 +365,11 @@ export class FsBlobStore implements BlobStore {
     let fd: number | undefined;
     for (let attempt = 1; fd === undefined; attempt++) {
       try {
-        if (attempt > 1 || !this.#madeDirs.has(dir)) {
+        if (attempt > 1) {
           mkdirSync(dir, { recursive: true });
           this.#rememberDir(dir);
+        } else if (!this.#madeDirs.has(dir)) {
+          this.#makeDirBelowKnownSync(dir);
         }
         fd = openSync(temp, "wx");
       } catch (error) {

@@ -6,6 +6,8 @@
 import type { CompiledWorkflow } from "@aloft/idl/gen/flyteidl/core/compiler_pb";
 import { type Node, WorkflowMetadata_OnFailurePolicy } from "@aloft/idl/gen/flyteidl/core/workflow_pb";
 import { START_NODE_ID } from "@aloft/storage";
+import { NodePhase } from "../state/phases.js";
+import type { NodeStatusMap } from "../state/workflow-status.js";
 
 /** Nodes and edges the traversal walks. */
 export interface DagGraph {
@@ -73,4 +75,21 @@ export function failureNodeGraph(base: DagGraph, failureNode: Node): DagGraph {
     upstream: () => upstream,
     downstream: () => NONE,
   };
+}
+
+/**
+ * Whether every node reachable from the start node has succeeded, was skipped or was recovered: what the
+ * traversal would report as complete, found without handling any node.
+ */
+export function dagSucceeded(graph: DagGraph, statuses: NodeStatusMap): boolean {
+  const seen = new Set<string>();
+  const pending = [START_NODE_ID];
+  for (let id = pending.pop(); id !== undefined; id = pending.pop()) {
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const phase = statuses[id]?.phase;
+    if (phase !== NodePhase.Succeeded && phase !== NodePhase.Skipped && phase !== NodePhase.Recovered) return false;
+    pending.push(...graph.downstream(id));
+  }
+  return true;
 }

@@ -221,8 +221,16 @@ export class NodeExecutor {
     const now = this.x.now();
     if (phase === NodePhase.NotYetStarted && ctx.nodeId !== START_NODE_ID) {
       const result = await this.#handleNotYetStarted(ctx, handler);
-      if (result.kind === "queued") this.x.parallelism.increment();
-      return result;
+      if (result.kind !== "queued") return result;
+      if (!this.#runsOnceQueued(ctx, handler)) {
+        this.x.parallelism.increment();
+        return result;
+      }
+      const counted = this.x.parallelism.current();
+      const next = await this.#handleQueuedOrRunning(ctx, handler, true);
+      // Counted once: by its handler when it still runs, else as the node queued this round.
+      if (this.x.parallelism.current() === counted) this.x.parallelism.increment();
+      return next;
     }
     if (phase === NodePhase.Failing) {
       await this.#abort(ctx, handler, "node failing", false);
@@ -241,6 +249,16 @@ export class NodeExecutor {
     }
     if (phase === NodePhase.RetryableFailure) return this.#handleRetryableFailure(ctx, handler);
     return this.#handleQueuedOrRunning(ctx, handler);
+  }
+
+  /**
+   * Whether a node queued this round also takes its first Queued step in this round. propeller persists
+   * Queued and handles it in the next round; the events (QUEUED, then the handler's) and the statuses
+   * persisted afterwards are the same, one round earlier (docs/compatibility.md). Not for a cacheable
+   * node: its NotYetStarted and Queued rounds each consult the cache.
+   */
+  #runsOnceQueued(ctx: BuiltNodeContext, handler: NodeHandler): boolean {
+    return this.#cacheInfoOf(ctx, handler) === undefined;
   }
 
   #setPhase(status: NodeStatus, phase: NodePhase, atMs: number, reason: string, error: ExecutionError | undefined) {
@@ -397,9 +415,11 @@ export class NodeExecutor {
     return { hit: false, info: { taskNodeMetadata: taskMetadata(CatalogCacheStatus.CACHE_MISS, lookup.metadata) } };
   }
 
-  async #handleQueuedOrRunning(ctx: BuiltNodeContext, handler: NodeHandler): Promise<DagStatus> {
+  /** `firstCall`: the node was NotYetStarted or Queued when the round began (its handler had not run yet). */
+  async #handleQueuedOrRunning(ctx: BuiltNodeContext, handler: NodeHandler, firstCall = false): Promise<DagStatus> {
     const status = ctx.status;
     const currentPhase = status.phase;
+    firstCall ||= currentPhase === NodePhase.Queued;
     let p: PhaseResult | undefined;
     let cacheStatus: CatalogCacheStatus | undefined;
     let catalogKey: ReturnType<typeof taskMetadata>["catalogKey"];
@@ -489,6 +509,13 @@ export class NodeExecutor {
       }
     }
     this.#updateNodeStatus(ctx, np, p);
+    if (np === NodePhase.Succeeding && firstCall) {
+      // Succeeded on the handler's first call: nothing external outlives the call, so the Succeeding round
+      // (finalize, then Succeeded; no event) runs now. A crash before the save replays the first call.
+      await handler.finalize(ctx);
+      this.#setPhase(status, NodePhase.Succeeded, this.x.now(), "completed successfully", undefined);
+      result = PARTIAL;
+    }
     return result;
   }
 

@@ -28,7 +28,8 @@ import {
   taskNode,
   workflow,
 } from "../testing/workflows.test-helper.js";
-import { WorkflowPhase } from "../state/phases.js";
+import { NodePhase, WorkflowPhase } from "../state/phases.js";
+import { createRecordingControlPlane } from "../testing/recording-control-plane.test-helper.js";
 
 const echoInt = task("echo_int", { inputs: { x: integerType() }, outputs: { x: integerType() } });
 
@@ -91,6 +92,57 @@ describeEachDialect("workflow execution", openEngineTestDatabase, (db) => {
     const status = await h.storedStatus("chain1", (s) => s.phase === WorkflowPhase.Success);
     // Terminal nodes keep only what is needed later.
     expect(Object.keys(status.nodes.n1!).sort()).toEqual(["phase", "stoppedAt"]);
+  });
+
+  it("runs a one-task workflow in three rounds with propeller's events in propeller's order", async () => {
+    const recording = createRecordingControlPlane();
+    const order: string[] = [];
+    const admin: typeof recording.admin = {
+      ...recording.admin,
+      async createWorkflowEvent(request) {
+        const response = await recording.admin.createWorkflowEvent(request);
+        order.push(`workflow ${WorkflowExecution_Phase[request.event!.phase]}`);
+        return response;
+      },
+      async createNodeEvent(request) {
+        const response = await recording.admin.createNodeEvent(request);
+        order.push(`${request.event!.id!.nodeId} ${NodeExecution_Phase[request.event!.phase]}`);
+        return response;
+      },
+      async createTaskEvent(request) {
+        const response = await recording.admin.createTaskEvent(request);
+        order.push(`task ${TaskExecution_Phase[request.event!.phase]}`);
+        return response;
+      },
+    };
+    h = await startEngineHarness(db(), { controlPlane: { ...recording, admin } });
+    const closure = compile({
+      workflow: workflow("single", {
+        inputs: { x: integerType() },
+        outputs: { y: integerType() },
+        nodes: [taskNode("n0", "echo_int", { x: ref("", "x") })],
+        outputBindings: { y: ref("n0", "x") },
+      }),
+      tasks: [echoInt],
+    });
+    await h.submit("single1", closure, { x: integerLiteral(7) });
+    expect(await recording.waitForTerminal("single1")).toBe(WorkflowExecution_Phase.SUCCEEDED);
+    const status = await h.storedStatus("single1", (s) => s.phase === WorkflowPhase.Success);
+    // Started with the start node; the task queued, run and finalized; the end node, Succeeding, Succeeded.
+    expect(h.engine.stats().rounds).toBe(3);
+    expect(order).toEqual([
+      "workflow RUNNING",
+      "start-node SUCCEEDED",
+      "n0 QUEUED",
+      "task SUCCEEDED",
+      "n0 SUCCEEDED",
+      "end-node QUEUED",
+      "end-node SUCCEEDED",
+      "workflow SUCCEEDING",
+      "workflow SUCCEEDED",
+    ]);
+    expect(status.nodes.n0!.phase).toBe(NodePhase.Succeeded);
+    expect(status.outputRef).toMatch(/end-node\/data\/0\/outputs\.pb$/);
   });
 
   it("takes the branch case whose condition holds and skips the others", async () => {

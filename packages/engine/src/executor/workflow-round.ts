@@ -37,7 +37,7 @@ import {
   type WorkflowStatus,
 } from "../state/workflow-status.js";
 import type { ClosureIndex } from "./closure-index.js";
-import { failureNodeGraph } from "./dag-graph.js";
+import { dagSucceeded, failureNodeGraph } from "./dag-graph.js";
 import { type HandlerLookup, NodeExecutor } from "./node-executor.js";
 import { RoundExecution } from "./round-execution.js";
 
@@ -187,9 +187,12 @@ class WorkflowRound {
     switch (status.phase) {
       case WorkflowPhase.Ready:
         await this.#transition(await this.#handleReady());
+        // The start node runs in the round the workflow started (propeller leaves it to the next round;
+        // the events and the persisted statuses are the same, docs/compatibility.md).
+        if (this.status.phase === WorkflowPhase.Running) await this.#running();
         return;
       case WorkflowPhase.Running:
-        await this.#transition(await this.#handleRunning());
+        await this.#running();
         return;
       case WorkflowPhase.Succeeding:
         await this.#transition(this.#handleSucceeding());
@@ -203,6 +206,12 @@ class WorkflowRound {
       default:
         throw new Error(`Unsupported state [${WorkflowPhase[status.phase]}] for workflow`);
     }
+  }
+
+  /** A Running round; a DAG that completed goes on through Succeeding to Succeeded in the same round. */
+  async #running(): Promise<void> {
+    await this.#transition(await this.#handleRunning());
+    if (this.status.phase === WorkflowPhase.Succeeding) await this.#transition(this.#handleSucceeding());
   }
 
   async #handleReady(): Promise<Status> {
@@ -238,8 +247,19 @@ class WorkflowRound {
         error: storedError(ExecutionError_ErrorKind.USER, "Timeout", "Timeout in node"),
       };
     }
-    if (state.kind === "complete") return { to: WorkflowPhase.Succeeding };
+    if (state.kind === "complete" || this.#completedThisRound()) return { to: WorkflowPhase.Succeeding };
     return { to: WorkflowPhase.Running };
+  }
+
+  /**
+   * The end node succeeded this round and every node of the DAG has succeeded (or was skipped or
+   * recovered): propeller's next traversal would find the DAG complete with nothing left to do, so the
+   * workflow moves on now instead of after one more round.
+   */
+  #completedThisRound(): boolean {
+    const statuses = this.status.nodes;
+    if (statuses[END_NODE_ID]?.phase !== NodePhase.Succeeded) return false;
+    return dagSucceeded(this.workflow.closure.primary, statuses);
   }
 
   #handleSucceeding(): Status {

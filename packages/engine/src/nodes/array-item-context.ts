@@ -72,6 +72,8 @@ export interface ArrayItemsEnvironment {
   itemDir(base: string, index: number, attempt: number): string;
   /** Called with the bytes of an item's `outputs.pb` when it is written through the item's blob store. */
   recordOutputs(itemOutputsUri: string, bytes: Uint8Array): void;
+  /** Outputs written from memory are only remembered, not written ({@link ItemBlobStore}). */
+  readonly keepOutputsInMemory: boolean;
 }
 
 const EMPTY_GRAPH: DagGraph = { node: () => undefined, upstream: () => [], downstream: () => [] };
@@ -126,8 +128,11 @@ export class ArrayItemContext implements NodeContext {
       failFast: true,
     };
     const outputs = this.outputsPath;
-    const blobs = new ItemBlobStore(array.execution.services.blobs, outputs, (bytes) =>
-      env.recordOutputs(outputs, bytes),
+    const blobs = new ItemBlobStore(
+      array.execution.services.blobs,
+      outputs,
+      (bytes) => env.recordOutputs(outputs, bytes),
+      env.keepOutputsInMemory,
     );
     this.execution = itemExecution(array.execution, env.closure, index, this.events, blobs);
     this.interruptible = itemInterruptible(array, env.subNode, status);

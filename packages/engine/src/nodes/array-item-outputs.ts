@@ -3,9 +3,9 @@
  * gathering 10,000 items does not read back 10,000 files it has just written. Only what went through the
  * item's own blob store view is remembered (in-process plugins, cache hits); outputs a task wrote from
  * elsewhere (a container) are read from the blob store as usual. Bounded: the oldest array nodes are
- * forgotten first (their items are then read back).
+ * forgotten first (their items then run again, see {@link ItemBlobStore}).
  */
-import type { Readable } from "node:stream";
+import { Readable } from "node:stream";
 import type {
   BlobBody,
   BlobHead,
@@ -17,6 +17,7 @@ import type {
   SignedUrl,
   SignedUrlOptions,
 } from "@aloft/storage";
+import { md5Base64 } from "@aloft/storage";
 
 /** Items remembered across all array nodes before the oldest node's are dropped. */
 const DEFAULT_CAPACITY = 200_000;
@@ -59,16 +60,22 @@ export class ArrayItemOutputsMemo {
 }
 
 /**
- * The blob store as one item sees it: writes of the item's `outputs.pb` are remembered (and then known to
- * exist without asking the store); everything else goes to the store.
+ * The blob store as one item sees it. The item's `outputs.pb`, when written from memory (an in-process
+ * plugin, a cache hit), is only remembered: nothing outside the engine reads an array item's outputs
+ * (array events carry no item output URIs), and the array node gathers them into its own `outputs.pb`, the
+ * one write Flyte's layout needs. That saves a directory pair and a file per item. Outputs lost before the
+ * gather (an engine restart, the memo's bound) make the gather run those items again. Everything else goes
+ * to the store.
  */
 export class ItemBlobStore implements BlobStore {
-  #outputsWritten = false;
+  #outputs: Uint8Array | undefined;
 
   constructor(
     private readonly store: BlobStore,
     private readonly outputsUri: string,
     private readonly onOutputs: (bytes: Uint8Array) => void,
+    /** Remember the item's outputs without writing them; otherwise write them and remember them too. */
+    private readonly keepInMemory = true,
   ) {}
 
   get baseUri(): string {
@@ -76,28 +83,40 @@ export class ItemBlobStore implements BlobStore {
   }
 
   async put(uri: string, data: BlobBody, options?: PutOptions): Promise<PutResult> {
-    const result = await this.store.put(uri, data, options);
-    if (uri === this.outputsUri && data instanceof Uint8Array) {
-      this.#outputsWritten = true;
-      this.onOutputs(data);
+    if (uri !== this.outputsUri || !(data instanceof Uint8Array)) return this.store.put(uri, data, options);
+    const result = this.keepInMemory
+      ? { sizeBytes: data.byteLength, contentMd5: md5Base64(data) }
+      : await this.store.put(uri, data, options);
+    if (options?.contentMd5 !== undefined && options.contentMd5 !== result.contentMd5) {
+      return this.store.put(uri, data, options); // the store reports the mismatch
     }
+    this.#outputs = data;
+    this.onOutputs(data);
     return result;
   }
 
   exists(uri: string): Promise<boolean> {
-    if (uri === this.outputsUri && this.#outputsWritten) return Promise.resolve(true);
+    if (uri === this.outputsUri && this.#outputs !== undefined) return Promise.resolve(true);
     return this.store.exists(uri);
   }
 
   get(uri: string, options?: GetOptions): Promise<Uint8Array> {
+    if (uri === this.outputsUri && this.#outputs !== undefined) return Promise.resolve(this.#outputs);
     return this.store.get(uri, options);
   }
 
   getStream(uri: string): Promise<Readable> {
+    if (uri === this.outputsUri && this.#outputs !== undefined) return Promise.resolve(Readable.from([this.#outputs]));
     return this.store.getStream(uri);
   }
 
   head(uri: string): Promise<BlobHead | undefined> {
+    const bytes = uri === this.outputsUri ? this.#outputs : undefined;
+    if (bytes !== undefined) {
+      const contentMd5 = md5Base64(bytes);
+      const etag = Buffer.from(contentMd5, "base64").toString("hex");
+      return Promise.resolve({ sizeBytes: bytes.byteLength, etag, contentMd5, lastModified: new Date() });
+    }
     return this.store.head(uri);
   }
 
@@ -106,7 +125,7 @@ export class ItemBlobStore implements BlobStore {
   }
 
   delete(uri: string): Promise<void> {
-    if (uri === this.outputsUri) this.#outputsWritten = false;
+    if (uri === this.outputsUri) this.#outputs = undefined;
     return this.store.delete(uri);
   }
 

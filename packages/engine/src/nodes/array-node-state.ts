@@ -66,6 +66,8 @@ export interface ArrayState {
   error?: StoredError;
   taskPhaseVersion: number;
   items: ArrayItems | undefined;
+  /** Items' outputs go to the store even when in memory (some kept in memory only were lost before). */
+  writeItemOutputs?: boolean;
 }
 
 /** Reads the persisted sub-state (or the initial one). */
@@ -76,6 +78,7 @@ export function loadArrayState(stored: ArrayNodeStatus | undefined): ArrayState 
     ...(stored?.error === undefined ? {} : { error: stored.error }),
     taskPhaseVersion: stored?.taskPhaseVersion ?? 0,
     items: stored?.items === undefined ? undefined : decodeItems(stored.items),
+    ...(stored?.writeItemOutputs === true ? { writeItemOutputs: true } : {}),
   };
 }
 
@@ -86,6 +89,7 @@ export function storeArrayState(state: ArrayState): ArrayNodeStatus {
     ...(state.error === undefined ? {} : { error: state.error }),
     ...(state.taskPhaseVersion === 0 ? {} : { taskPhaseVersion: state.taskPhaseVersion }),
     ...(state.items === undefined ? {} : { items: encodeItems(state.items) }),
+    ...(state.writeItemOutputs === true ? { writeItemOutputs: true as const } : {}),
   };
 }
 

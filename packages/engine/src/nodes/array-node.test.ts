@@ -33,6 +33,7 @@ import {
   storeArrayState,
   ArrayNodePhase,
 } from "./array-node-state.js";
+import { createArrayNodeHandler } from "./array-node.js";
 import { mapNode, oddFailsPlugin, recordingEchoPlugin } from "./engine-nodes-fixtures.test-helper.js";
 
 const ints = (values: number[]) => collectionLiteral(values.map((v) => integerLiteral(v)));
@@ -129,8 +130,10 @@ describeEachDialect("array node", openEngineTestDatabase, (db) => {
     expect(seen.every((s) => s.inputsPath === `${dataDir}/inputs.pb`)).toBe(true);
     expect(seen.map((s) => s.outputPrefix)).toEqual([`${dataDir}/0/0/0`, `${dataDir}/0/1/0`, `${dataDir}/0/2/0`]);
     expect(new Set(seen.map((s) => s.generatedName)).size).toBe(3);
-    const item1 = await readProto(h.blobs, `${dataDir}/0/1/0/outputs.pb`, LiteralMapSchema);
-    expect(Number(literalToJs(item1.literals.x!))).toBe(11);
+    // Outputs handed over in memory are gathered from memory: only the array node's outputs.pb is written.
+    expect(await h.blobs.exists(`${dataDir}/0/1/0/outputs.pb`)).toBe(false);
+    const gathered = await readProto(h.blobs, `${dataDir}/0/outputs.pb`, LiteralMapSchema);
+    expect(outputList(gathered, "x")).toEqual([10, 11, 12]);
 
     const mapEvents = h.controlPlane.nodeEvents.filter(
       (e) => e.id?.executionId?.name === "map1" && e.id.nodeId === "map",
@@ -162,6 +165,33 @@ describeEachDialect("array node", openEngineTestDatabase, (db) => {
     expect(
       running.flatMap((e) => e.metadata!.externalResources).every((r) => r.externalId.endsWith(`-n${r.index}-0`)),
     ).toBe(true);
+  });
+
+  it("runs items again whose in-memory outputs were lost before the gather, then writes them to the store", async () => {
+    const plugin = recordingEchoPlugin();
+    // Room for one item's outputs: remembering the second drops the first ones.
+    h = await startEngineHarness(db(), {
+      plugins: [plugin],
+      nodeHandlers: [createArrayNodeHandler({ rememberedItemOutputs: 1 })],
+    });
+    await h.submit("lost1", mapWorkflow("lost1", "recording-echo"), { xs: ints([10, 11, 12]) });
+    expect(await h.controlPlane.waitForTerminal("lost1")).toBe(WorkflowExecution_Phase.SUCCEEDED);
+    expect(outputList(await h.outputs("lost1"), "ys")).toEqual([10, 11, 12]);
+    expect(plugin.seen.length).toBeGreaterThan(3);
+
+    const dataDir = nodeDataDir({
+      workflowDataDir: workflowDataDir({
+        metadataRoot: metadataRoot({ baseUri: h.blobs.baseUri }),
+        executionId: { project: "p", domain: "d", name: "lost1" },
+      }),
+      nodeId: "map",
+    });
+    const rerun = [...new Set(plugin.seen.slice(3).map((s) => s.env.FLYTE_K8S_ARRAY_INDEX))];
+    expect(rerun.length).toBeGreaterThan(0);
+    for (const index of rerun) {
+      const item = await readProto(h.blobs, `${dataDir}/0/${index}/0/outputs.pb`, LiteralMapSchema);
+      expect(Number(literalToJs(item.literals.x!))).toBe(10 + Number(index));
+    }
   });
 
   it("succeeds with the minimum success ratio, padding failed items with None", async () => {

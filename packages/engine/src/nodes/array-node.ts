@@ -18,7 +18,7 @@ import type { TaskTemplate } from "@aloft/idl/gen/flyteidl/core/tasks_pb";
 import { ExternalResourceInfoSchema, type ExternalResourceInfo } from "@aloft/idl/gen/flyteidl/event/event_pb";
 import type { ArrayNode, Node } from "@aloft/idl/gen/flyteidl/core/workflow_pb";
 import { create, fromBinary } from "@bufbuild/protobuf";
-import { arraySubNodeDirs, outputsPath, readProto, writeProto } from "@aloft/storage";
+import { arraySubNodeDirs, outputsPath, readProtoIfExists, writeProto } from "@aloft/storage";
 import type { ClosureIndex } from "../executor/closure-index.js";
 import { isEventError } from "../events/event-recorder.js";
 import {
@@ -58,11 +58,16 @@ import { nodeKindOf, type NodeContext, type NodeHandler, type Transition } from 
 export interface ArrayNodeHandlerOptions {
   /** Items evaluated at once within a round (propeller's `node-execution-worker-count`). @default 8 */
   workers?: number;
+  /** Item outputs kept in memory until their array node gathers them, over all array nodes. @default 200000 */
+  rememberedItemOutputs?: number;
 }
 
 /** The array node handler. */
 export function createArrayNodeHandler(options: ArrayNodeHandlerOptions = {}): NodeHandler {
-  const run: ArrayRun = { workers: Math.max(1, options.workers ?? 8), outputs: new ArrayItemOutputsMemo() };
+  const run: ArrayRun = {
+    workers: Math.max(1, options.workers ?? 8),
+    outputs: new ArrayItemOutputsMemo(options.rememberedItemOutputs),
+  };
   return {
     kind: "array",
     finalizeRequired: true,
@@ -158,7 +163,7 @@ async function start(ctx: NodeContext, spec: ArraySpec, state: ArrayState): Prom
 /** One round of the items. */
 async function execute(ctx: NodeContext, spec: ArraySpec, state: ArrayState, run: ArrayRun): Promise<Transition> {
   const items = state.items ?? new ArrayItems(0);
-  const env = await environment(ctx, spec, run);
+  const env = await environment(ctx, spec, run, state.writeItemOutputs !== true);
   const handler = taskHandlerOf(ctx);
   const budget = arrayParallelism(spec.arrayNode) || items.size;
   const selected: number[] = [];
@@ -253,14 +258,17 @@ async function gather(ctx: NodeContext, spec: ArraySpec, state: ArrayState, run:
   const blobs = ctx.execution.services.blobs;
   const indexes = Array.from({ length: items.size }, (_, i) => i);
   const dirOf = itemDirs();
+  const lost: number[] = [];
   const elements = await mapConcurrently(indexes, run.workers, async (index): Promise<LiteralMap | undefined> => {
     if (items.phases[index] !== NodePhase.Succeeded) return undefined;
     const uri = itemOutputsPath(dirOf, ctx, index, items.attempts[index]!);
     const remembered = run.outputs.get(ctx.outputsPath, uri);
-    return remembered === undefined
-      ? readProto(blobs, uri, LiteralMapSchema)
-      : fromBinary(LiteralMapSchema, remembered);
+    if (remembered !== undefined) return fromBinary(LiteralMapSchema, remembered);
+    const stored = await readProtoIfExists(blobs, uri, LiteralMapSchema);
+    if (stored === undefined) lost.push(index);
+    return stored;
   });
+  if (lost.length > 0) return rerunLostItems(ctx, state, lost);
   const outputs = gatherArrayOutputs({
     elements,
     outputNames: Object.keys(spec.task.interface?.outputs?.variables ?? {}),
@@ -269,6 +277,23 @@ async function gather(ctx: NodeContext, spec: ArraySpec, state: ArrayState, run:
   run.outputs.forget(ctx.outputsPath);
   await sendTaskEvent(ctx, spec, TaskExecution_Phase.SUCCEEDED, 0, [], state);
   return { phase: "success", info: { outputUri: ctx.outputsPath } };
+}
+
+/**
+ * Items whose outputs were kept in memory only ({@link ItemBlobStore}) and are gone (the engine restarted,
+ * or the memo dropped them) run again: back to NotYetStarted, same attempt, and the array node to Executing.
+ */
+function rerunLostItems(ctx: NodeContext, state: ArrayState, lost: readonly number[]): Transition {
+  const items = state.items!;
+  for (const index of lost) {
+    items.phases[index] = NodePhase.NotYetStarted;
+    items.taskPhases[index] = 0;
+    items.running.delete(index);
+  }
+  // Run again, they write their outputs to the store: a memo too small for them cannot lose them twice.
+  ctx.state.putArray(storeArrayState({ ...state, phase: ArrayNodePhase.Executing, items, writeItemOutputs: true }));
+  ctx.execution.parallelism.increment();
+  return { phase: "running" };
 }
 
 /** Aborts every started, non-terminal item and reports the array node ABORTED (FAILED when failing). */
@@ -381,7 +406,12 @@ function taskHandlerOf(ctx: NodeContext): NodeHandler {
 }
 
 /** What the items of this round share. */
-async function environment(ctx: NodeContext, spec: ArraySpec, run: ArrayRun): Promise<ArrayItemsEnvironment> {
+async function environment(
+  ctx: NodeContext,
+  spec: ArraySpec,
+  run: ArrayRun,
+  keepOutputsInMemory = false,
+): Promise<ArrayItemsEnvironment> {
   const inputs = await ctx.inputs();
   const bound = new Set(spec.arrayNode.boundInputs);
   const arrayKey = ctx.outputsPath;
@@ -393,6 +423,7 @@ async function environment(ctx: NodeContext, spec: ArraySpec, run: ArrayRun): Pr
     elementInputs: (index) => arrayElementInputs(inputs, bound, index),
     itemDir: itemDirs(),
     recordOutputs: (uri, bytes) => run.outputs.record(arrayKey, uri, bytes),
+    keepOutputsInMemory,
   };
 }
 

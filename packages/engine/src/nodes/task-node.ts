@@ -101,11 +101,13 @@ export function createTaskNodeHandler(options: TaskNodeHandlerOptions = {}): Nod
       const eventInfo: NodeEventInfo = { taskNodeMetadata: create(TaskNodeMetadataSchema, { checkpointUri }) };
       if (generatesDeck === true) eventInfo.deckUri = deckPath(ctx.outputDir);
       let outputUri: string | undefined;
-      if (info.phase === PluginPhase.Success) {
+      if (info.phase === PluginPhase.Success && info.outputs !== undefined) {
+        // Outputs handed over in memory come from an in-process run that wrote nothing else to the output
+        // prefix (PhaseInfo.outputs): no futures.pb, error.pb or deck to look for, and outputs.pb exists now.
+        await writeProto(ctx.execution.services.blobs, ctx.outputsPath, LiteralMapSchema, info.outputs);
+        outputUri = ctx.outputsPath;
+      } else if (info.phase === PluginPhase.Success) {
         if (generatesDeck === undefined) eventInfo.deckUri = deckPath(ctx.outputDir);
-        if (info.outputs !== undefined) {
-          await writeProto(ctx.execution.services.blobs, ctx.outputsPath, LiteralMapSchema, info.outputs);
-        }
         const blobs = ctx.execution.services.blobs;
         if (await blobs.exists(futuresPath(ctx.outputDir))) {
           if (futuresMode === "fail") {

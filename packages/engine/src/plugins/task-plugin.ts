@@ -77,8 +77,10 @@ export interface PhaseInfo {
   info?: TaskInfo;
   /**
    * On Success, the outputs when the plugin has them in memory (echo, in-process runners); the engine writes
-   * them to `outputs.pb`. When absent, the engine reads `outputs.pb`, `error.pb` or `futures.pb` from the
-   * output prefix, as Flyte does for container tasks.
+   * them to `outputs.pb` and looks for nothing else in the output prefix (no `error.pb`, `futures.pb`, and a
+   * deck only when the template says it generates one): a plugin returning them wrote none of those. When
+   * absent, the engine reads `outputs.pb`, `error.pb` or `futures.pb` from the output prefix, as Flyte does
+   * for container tasks.
    */
   outputs?: LiteralMap;
 }

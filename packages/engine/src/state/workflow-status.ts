@@ -89,6 +89,8 @@ export interface ArrayNodeStatus {
   /** The handler's per-item state (propeller bit-packs it; any compact JSON will do). */
   items?: JsonObject;
   taskPhaseVersion?: number;
+  /** Items write their outputs to the store even when they have them in memory (set once some were lost). */
+  writeItemOutputs?: true;
 }
 
 /** One node's status (`NodeStatus`). */
