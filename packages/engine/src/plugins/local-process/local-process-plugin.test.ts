@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
+import { chmod, mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { fromJson, toBinary } from "@bufbuild/protobuf";
@@ -15,6 +15,7 @@ import {
   createLocalProcessPlugin,
   LOCAL_PROCESS_RESOURCE_NAMESPACE,
   PluginPhase,
+  type LocalProcessPlugin,
   type LocalProcessPluginOptions,
 } from "../../index.js";
 import { createPluginHarness, type PluginHarness } from "../testing/plugin-harness.test-helper.js";
@@ -23,10 +24,12 @@ import { isProcessAlive } from "./process-liveness.js";
 
 let dir: { path: string; cleanup: () => Promise<void> };
 const harnesses: PluginHarness[] = [];
+const plugins: LocalProcessPlugin[] = [];
 beforeEach(async () => {
   dir = await makeTempDir("aloft-local-process-");
 });
 afterEach(async () => {
+  for (const p of plugins.splice(0)) await p.close?.();
   for (const h of harnesses.splice(0)) await h.cleanup();
   await dir.cleanup();
 });
@@ -37,8 +40,19 @@ async function harness(options: Parameters<typeof createPluginHarness>[0]): Prom
   return h;
 }
 
-function plugin(options: LocalProcessPluginOptions = {}) {
-  return createLocalProcessPlugin({ workDir: join(dir.path, "work"), ...options });
+function plugin(options: LocalProcessPluginOptions = {}): LocalProcessPlugin {
+  const p = createLocalProcessPlugin({ workDir: join(dir.path, "work"), ...options });
+  plugins.push(p);
+  return p;
+}
+
+function pidOf(h: PluginHarness): number {
+  return (h.state as { pid: number }).pid;
+}
+
+/** A shell script that waits for the file `gate` before running `then`: running until the test opens it. */
+function gated(gate: string, then = "exit 0"): string {
+  return `while [ ! -e ${gate} ]; do sleep 0.02; done; ${then}`;
 }
 
 const int = integerType();
@@ -61,7 +75,8 @@ describe("local-process plugin", () => {
     const p = plugin();
 
     const first = await h.round(p);
-    expect(first.phase).toBe(PluginPhase.Running);
+    // Running, or already Success when the script finished within the round.
+    expect([PluginPhase.Running, PluginPhase.Success]).toContain(first.phase);
     expect(first.version).toBe(0);
     expect(first.info?.logs?.map((l) => l.name)).toEqual(["stdout", "stderr"]);
     const done = await h.runUntilTerminal(p);
@@ -216,12 +231,13 @@ echo "[from shell rawcontainer]" > "$2/metadata"
     expect(waiting.phase).toBe(PluginPhase.WaitingForResources);
     expect(second.state).toEqual({ phase: "waiting" });
 
+    // The slot frees when the first process exits, before its attempt's next round and finalize.
     const wakesBefore = second.wakes;
     await writeFile(gate, "");
-    expect((await first.runUntilTerminal(p)).phase).toBe(PluginPhase.Success);
-    await p.finalize(first.context());
     await second.nextWake(wakesBefore);
     expect((await second.runUntilTerminal(p)).phase).toBe(PluginPhase.Success);
+    expect((await first.runUntilTerminal(p)).phase).toBe(PluginPhase.Success);
+    await p.finalize(first.context());
     await p.finalize(second.context());
     expect(resourceManager.allocated(LOCAL_PROCESS_RESOURCE_NAMESPACE)).toEqual([]);
   });
@@ -268,10 +284,12 @@ echo "[from shell rawcontainer]" > "$2/metadata"
   });
 
   it("after a restart, reports a process that ended without outputs as a retryable SYSTEM Interrupted", async () => {
-    const h = await harness({ template: shellTask("exit 0") });
+    const gate = join(dir.path, "gate");
+    const h = await harness({ template: shellTask(gated(gate)) });
     const p = plugin();
     expect((await h.round(p)).phase).toBe(PluginPhase.Running);
     const { pid } = h.state as { pid: number };
+    await writeFile(gate, "");
     await vi.waitFor(() => expect(isProcessAlive(pid)).toBe(false));
     const phase = await h.round(plugin());
     expect([phase.phase, phase.error?.kind, phase.error?.code]).toEqual([
@@ -284,12 +302,14 @@ echo "[from shell rawcontainer]" > "$2/metadata"
 
   it("keeps the logs and releases the token at finalize, removing the sandbox", async () => {
     const resourceManager = createInMemoryResourceManager();
-    const h = await harness({ template: shellTask("echo to-the-log; touch scratch"), resourceManager });
+    const gate = join(dir.path, "gate");
+    const h = await harness({ template: shellTask(gated(gate, "echo to-the-log; touch scratch")), resourceManager });
     const p = plugin();
     const first = await h.round(p);
     expect(resourceManager.allocated(LOCAL_PROCESS_RESOURCE_NAMESPACE)).toEqual([
       "ex:flytesnacks:development:abc123-abc123-n0-0",
     ]);
+    await writeFile(gate, "");
     expect(resourceManager.quotaOf(LOCAL_PROCESS_RESOURCE_NAMESPACE)).toBe(p.options.maxConcurrentProcesses);
     await h.runUntilTerminal(p);
     const { sandbox } = h.state as { sandbox: string };
@@ -299,6 +319,36 @@ echo "[from shell rawcontainer]" > "$2/metadata"
     expect(existsSync(sandbox)).toBe(false);
     expect(resourceManager.allocated(LOCAL_PROCESS_RESOURCE_NAMESPACE)).toEqual([]);
     expect(await readFile(fileURLToPath(first.info?.logs?.[0]?.uri ?? ""), "utf8")).toBe("to-the-log\n");
+  });
+
+  it("makes only the working directory in the sandbox of a task without a data config", async () => {
+    const gate = join(dir.path, "gate");
+    const h = await harness({ template: shellTask(gated(gate)) });
+    const p = plugin();
+    expect((await h.round(p)).phase).toBe(PluginPhase.Running);
+    const { sandbox, pid } = h.state as { sandbox: string; pid: number };
+    expect((await readdir(sandbox)).sort()).toEqual(["pid.json", "work"]);
+    expect(JSON.parse(await readFile(join(sandbox, "pid.json"), "utf8"))).toMatchObject({ pid });
+    await writeFile(gate, "");
+    expect((await h.runUntilTerminal(p)).phase).toBe(PluginPhase.Success);
+  });
+
+  it("kills the process an earlier try of the same round started before starting the attempt afresh", async () => {
+    const gate = join(dir.path, "gate");
+    const h = await harness({ template: shellTask(gated(gate, "echo done")) });
+    expect((await h.round(plugin())).phase).toBe(PluginPhase.Running);
+    const { pid: firstPid, sandbox } = h.state as { pid: number; sandbox: string };
+    await writeFile(join(sandbox, "work", "left-over"), "");
+
+    // The engine crashed before saving the round: a new engine runs it again from the previous state.
+    h.state = undefined;
+    expect((await h.round(plugin())).phase).toBe(PluginPhase.Running);
+    const secondPid = pidOf(h);
+    expect(secondPid).not.toBe(firstPid);
+    await vi.waitFor(() => expect(isProcessAlive(firstPid)).toBe(false));
+    expect(existsSync(join(sandbox, "work", "left-over"))).toBe(false);
+    expect(isProcessAlive(secondPid)).toBe(true);
+    await writeFile(gate, "");
   });
 
   it("refuses tasks without a container", async () => {

@@ -4,7 +4,8 @@
  * its own process group, its output in log files. Flyte's pod plugin (flyteplugins k8s/pod/plugin.go) is
  * the model for phases and errors; co-pilot's data handling comes with it for raw containers.
  */
-import { mkdir, open, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdirSync } from "node:fs";
+import { open } from "node:fs/promises";
 import { join } from "node:path";
 import { TaskLog_MessageFormat, TaskLogSchema, type TaskLog } from "@aloft/idl/gen/flyteidl/core/execution_pb";
 import { ExecutionError_ErrorKind } from "@aloft/idl/gen/flyteidl/core/execution_pb";
@@ -20,14 +21,20 @@ import {
   type LocalProcessPluginOptions,
 } from "./local-process-options.js";
 import { localProcessStateFromJson, localProcessStateToJson, type RunningState } from "./local-process-state.js";
-import { LaunchFailure, prepareProcessLaunch, type SandboxDirs } from "./prepare-process-launch.js";
+import {
+  createSandbox,
+  recordStartedProcess,
+  removeSandbox,
+  sandboxDirs,
+  type SandboxDirs,
+} from "./attempt-sandbox.js";
+import { LaunchFailure, prepareProcessLaunch } from "./prepare-process-launch.js";
 import { processExitPhase } from "./process-exit-phase.js";
 import { isProcessAlive, signalProcessGroup } from "./process-liveness.js";
-import { ProcessTable, SpawnError } from "./process-table.js";
+import { type ProcessExit, ProcessTable, type ProcessSpec, SpawnError } from "./process-table.js";
 import { uploadCopilotOutputs } from "./upload-copilot-outputs.js";
 
 const STDERR_TAIL_BYTES = 4096;
-const PID_FILE = "pid.json";
 
 /** The local-process plugin, with what tests and the composition root may want to know. */
 export interface LocalProcessPlugin extends TaskPlugin {
@@ -46,9 +53,11 @@ interface AttemptFiles {
  * Creates the local-process plugin (see {@link LocalProcessPluginOptions}).
  *
  * Per attempt: the first round takes a token of the `local-process` resource namespace (else
- * WaitingForResources until one frees), renders the command, writes co-pilot inputs, starts the process and
- * reports Running with `file://` links to its stdout and stderr. The process's exit wakes the engine; the
- * next round maps it as the pod plugin maps the primary container: exit 0 ⇒ Success (the engine then reads
+ * WaitingForResources until one frees; the token frees when the process exits), renders the command, writes
+ * co-pilot inputs, starts the process (through a small launcher process, see ProcessLauncher) and reports
+ * Running with `file://` links to its stdout and stderr, or already the outcome when the process exited
+ * that quickly. The process's exit wakes the engine; the next round maps it as the pod plugin maps the
+ * primary container: exit 0 ⇒ Success (the engine then reads
  * `outputs.pb` / `error.pb`; with co-pilot, the output files are first uploaded as `outputs.pb`, or
  * `error.pb`), SIGKILL ⇒ retryable SYSTEM `Interrupted`, other exits ⇒ retryable USER with stderr's tail. A
  * program that is not installed fails permanently at once, naming it.
@@ -66,14 +75,8 @@ export function createLocalProcessPlugin(options: LocalProcessPluginOptions = {}
   const filesOf = (ctx: TaskExecutionContext): AttemptFiles => {
     const exec = ctx.workflowExecutionId;
     const name = `${exec.project}-${exec.domain}-${ctx.generatedName}`;
-    const root = join(opts.workDir, "sandboxes", name);
     return {
-      dirs: {
-        root,
-        work: join(root, "work"),
-        copilotInputs: join(root, "copilot-inputs"),
-        copilotOutputs: join(root, "copilot-outputs"),
-      },
+      dirs: sandboxDirs(join(opts.workDir, "sandboxes", name)),
       stdoutFile: join(opts.logDir, `${name}.stdout.log`),
       stderrFile: join(opts.logDir, `${name}.stderr.log`),
     };
@@ -100,16 +103,18 @@ export function createLocalProcessPlugin(options: LocalProcessPluginOptions = {}
     info: { logs: logsOf(state) },
   });
 
-  // A process started by an earlier try of this same round (the engine crashed before saving the state)
-  // must not run beside the new one.
-  const clearSandbox = async (dirs: SandboxDirs): Promise<void> => {
-    const previous = await readFile(join(dirs.root, PID_FILE), "utf8").catch(() => undefined);
-    if (previous !== undefined) {
-      const { pid, startTicks } = JSON.parse(previous) as { pid: number; startTicks?: number };
-      if (isProcessAlive(pid, startTicks)) signalProcessGroup(pid, "SIGKILL");
+  let logDirMade = false;
+  // The log directory is made once per plugin (again only if it disappeared), not once per attempt.
+  const spawnLogged = async (key: string, spec: ProcessSpec) => {
+    if (!logDirMade) mkdirSync(opts.logDir, { recursive: true });
+    logDirMade = true;
+    try {
+      return await table.spawn(key, spec);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+      mkdirSync(opts.logDir, { recursive: true });
+      return table.spawn(key, spec);
     }
-    await rm(dirs.root, { recursive: true, force: true });
-    await mkdir(dirs.root, { recursive: true });
   };
 
   const start = async (ctx: TaskExecutionContext): Promise<PhaseInfo> => {
@@ -136,7 +141,7 @@ export function createLocalProcessPlugin(options: LocalProcessPluginOptions = {}
     }
 
     const files = filesOf(ctx);
-    await clearSandbox(files.dirs);
+    createSandbox(files.dirs);
     let launch;
     try {
       launch = await prepareProcessLaunch(ctx, target.value, files.dirs, opts);
@@ -144,10 +149,9 @@ export function createLocalProcessPlugin(options: LocalProcessPluginOptions = {}
       if (e instanceof LaunchFailure) return e.phase;
       throw e;
     }
-    await mkdir(opts.logDir, { recursive: true });
     let started;
     try {
-      started = await table.spawn(files.dirs.root, {
+      started = await spawnLogged(files.dirs.root, {
         argv: launch.argv,
         cwd: launch.cwd,
         env: launch.env,
@@ -158,8 +162,10 @@ export function createLocalProcessPlugin(options: LocalProcessPluginOptions = {}
       if (!(e instanceof SpawnError)) throw e;
       return spawnFailure(e, launch.argv[0] ?? "", target.value.image);
     }
-    table.onExit(files.dirs.root, () => ctx.wake());
-    await writeFile(join(files.dirs.root, PID_FILE), JSON.stringify(started));
+    // The slot is the running process's: it frees when the process exits, so a task waiting for one starts
+    // without waiting for this attempt's next round and finalize (which releases it again, harmlessly).
+    table.onExit(files.dirs.root, () => void rm_.release(LOCAL_PROCESS_RESOURCE_NAMESPACE, tokenOf(ctx)));
+    recordStartedProcess(files.dirs, started);
     const state: RunningState = {
       phase: "running",
       pid: started.pid,
@@ -171,7 +177,29 @@ export function createLocalProcessPlugin(options: LocalProcessPluginOptions = {}
       ...(target.value.dataConfig?.enabled === true ? { copilotOutputDir: files.dirs.copilotOutputs } : {}),
     };
     ctx.setState(localProcessStateToJson(state));
+    // A quick program has often exited by now: report it in this round rather than in one more.
+    const exit = await exitedSoon(files.dirs.root);
+    if (exit !== undefined) return exited(ctx, state, exit);
+    table.onExit(files.dirs.root, () => ctx.wake());
     return running(state);
+  };
+
+  // One turn of the event loop after the start, for the exit of a program that ended at once to arrive.
+  const exitedSoon = async (key: string): Promise<ProcessExit | undefined> => {
+    if (table.exitOf(key) === undefined) await new Promise((resolve) => setImmediate(resolve));
+    return table.exitOf(key);
+  };
+
+  const exited = async (ctx: TaskExecutionContext, state: RunningState, exit: ProcessExit): Promise<PhaseInfo> => {
+    const phase = processExitPhase(exit, {
+      containerName: ctx.generatedName,
+      stderrTail: exit.exitCode === 0 ? "" : await readTail(state.stderrFile),
+      info: { logs: logsOf(state) },
+    });
+    if (phase.phase === PluginPhase.Success && state.copilotOutputDir !== undefined) {
+      await uploadCopilotOutputs(ctx, state.copilotOutputDir);
+    }
+    return phase;
   };
 
   const pollRecovered = (ctx: TaskExecutionContext, state: RunningState): void => {
@@ -195,16 +223,7 @@ export function createLocalProcessPlugin(options: LocalProcessPluginOptions = {}
   const observe = async (ctx: TaskExecutionContext, state: RunningState): Promise<PhaseInfo> => {
     if (table.has(state.sandbox)) {
       const exit = table.exitOf(state.sandbox);
-      if (exit === undefined) return running(state);
-      const phase = processExitPhase(exit, {
-        containerName: ctx.generatedName,
-        stderrTail: await readTail(state.stderrFile),
-        info: { logs: logsOf(state) },
-      });
-      if (phase.phase === PluginPhase.Success && state.copilotOutputDir !== undefined) {
-        await uploadCopilotOutputs(ctx, state.copilotOutputDir);
-      }
-      return phase;
+      return exit === undefined ? running(state) : exited(ctx, state, exit);
     }
     if (isProcessAlive(state.pid, state.startTicks)) {
       pollRecovered(ctx, state);
@@ -254,13 +273,19 @@ export function createLocalProcessPlugin(options: LocalProcessPluginOptions = {}
       return Promise.resolve();
     },
 
+    close() {
+      for (const sandbox of [...recoveryPollers.keys()]) stopPolling(sandbox);
+      table.close();
+      return Promise.resolve();
+    },
+
     async finalize(ctx) {
       await ctx.resourceManager.release(LOCAL_PROCESS_RESOURCE_NAMESPACE, tokenOf(ctx));
       const state = localProcessStateFromJson(ctx.state);
       const sandbox = state?.phase === "running" ? state.sandbox : filesOf(ctx).dirs.root;
       stopPolling(sandbox);
       table.forget(sandbox);
-      await rm(sandbox, { recursive: true, force: true });
+      await removeSandbox(sandbox);
     },
   };
 }

@@ -11,6 +11,16 @@ export function processStartTicks(pid: number): number | undefined {
   return stat?.startTicks;
 }
 
+/** The state and start time in `/proc/<pid>/stat`'s text. */
+export function parseProcStat(text: string): { state: string; startTicks: number } | undefined {
+  // The command name (field 2) is in parentheses and may itself hold spaces and parentheses.
+  const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
+  const state = fields[0];
+  const startTicks = Number(fields[19]);
+  if (state === undefined || !Number.isFinite(startTicks)) return undefined;
+  return { state, startTicks };
+}
+
 function readProcStat(pid: number): { state: string; startTicks: number } | undefined {
   let text: string;
   try {
@@ -18,12 +28,7 @@ function readProcStat(pid: number): { state: string; startTicks: number } | unde
   } catch {
     return undefined;
   }
-  // The command name (field 2) is in parentheses and may itself hold spaces and parentheses.
-  const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
-  const state = fields[0];
-  const startTicks = Number(fields[19]);
-  if (state === undefined || !Number.isFinite(startTicks)) return undefined;
-  return { state, startTicks };
+  return parseProcStat(text);
 }
 
 /**

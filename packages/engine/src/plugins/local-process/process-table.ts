@@ -2,10 +2,9 @@
  * The processes this engine process started and has not forgotten: how each one exited, and who to tell
  * when it does. Lost on restart by nature; the plugin state then holds what is needed to find the process.
  */
-import { spawn } from "node:child_process";
-import { open } from "node:fs/promises";
 import { constants } from "node:os";
-import { processStartTicks } from "./process-liveness.js";
+import { parseProcStat } from "./process-liveness.js";
+import { LaunchError, ProcessLauncher } from "./process-launcher.js";
 
 /** How a process ended. */
 export interface ProcessExit {
@@ -18,7 +17,7 @@ export interface ProcessExit {
 /** What {@link ProcessTable.spawn} started. */
 export interface StartedProcess {
   pid: number;
-  /** See {@link processStartTicks}. */
+  /** The start time in clock ticks since boot (Linux), to tell the process from a later one with its pid. */
   startTicks: number | undefined;
 }
 
@@ -52,6 +51,7 @@ interface Entry {
 /** Processes started by this engine process, by key (the attempt's sandbox). */
 export class ProcessTable {
   readonly #entries = new Map<string, Entry>();
+  readonly #launcher = new ProcessLauncher();
 
   /**
    * Starts a process as the leader of a new process group, its output going straight to files (so it
@@ -60,43 +60,39 @@ export class ProcessTable {
    * @throws SpawnError when it cannot start (program not found, not executable, bad cwd).
    */
   async spawn(key: string, spec: ProcessSpec): Promise<StartedProcess> {
-    const [command, ...args] = spec.argv;
-    if (command === undefined) throw new SpawnError("EINVAL", "empty command");
-    const stdout = await open(spec.stdoutFile, "a");
-    const stderr = await open(spec.stderrFile, "a").catch(async (e: unknown) => {
-      await stdout.close();
-      throw e;
-    });
+    if (spec.argv[0] === undefined) throw new SpawnError("EINVAL", "empty command");
+    const entry: Entry = { pid: 0, exit: undefined, listeners: [] };
+    let launched;
     try {
-      const child = spawn(command, args, {
-        cwd: spec.cwd,
-        env: spec.env,
-        stdio: ["ignore", stdout.fd, stderr.fd],
-        detached: true,
-      });
-      const entry: Entry = { pid: 0, exit: undefined, listeners: [] };
-      await new Promise<void>((resolve, reject) => {
-        child.once("spawn", () => resolve());
-        child.once("error", (e: NodeJS.ErrnoException) => reject(new SpawnError(e.code ?? "UNKNOWN", e.message)));
-      });
-      entry.pid = child.pid as number;
-      child.on("exit", (code, signal) => {
-        entry.exit = {
-          exitCode: code ?? 128 + (signal === null ? 0 : (constants.signals[signal] ?? 0)),
-          signal: signal ?? undefined,
-        };
+      launched = await this.#launcher.launch(spec, (exit) => {
+        if (exit === undefined) {
+          // The launcher died: this exit will never be known here. Forgotten, the process is found by its
+          // pid as after an engine restart; whoever waits is told to look.
+          if (this.#entries.get(key) === entry) this.#entries.delete(key);
+        } else {
+          entry.exit = {
+            exitCode: exit.code ?? 128 + (exit.signal === null ? 0 : (constants.signals[exit.signal] ?? 0)),
+            signal: exit.signal ?? undefined,
+          };
+        }
         const listeners = entry.listeners;
         entry.listeners = [];
         for (const listener of listeners) listener();
       });
-      // The engine may exit while the task runs; the task keeps running on its own.
-      child.unref();
-      this.#entries.set(key, entry);
-      return { pid: entry.pid, startTicks: processStartTicks(entry.pid) };
-    } finally {
-      await stdout.close();
-      await stderr.close();
+    } catch (e) {
+      if (e instanceof LaunchError && e.stage === "spawn") throw new SpawnError(e.code, e.message);
+      if (e instanceof LaunchError) throw Object.assign(new Error(e.message), { code: e.code });
+      throw e;
     }
+    entry.pid = launched.pid;
+    this.#entries.set(key, entry);
+    const stat = launched.procStat === undefined ? undefined : parseProcStat(launched.procStat);
+    return { pid: entry.pid, startTicks: stat?.startTicks };
+  }
+
+  /** Stops the launcher (running processes go on; their exits are no longer seen). */
+  close(): void {
+    this.#launcher.close();
   }
 
   /** Whether this table started the process of `key` (and has not forgotten it). */

@@ -79,6 +79,8 @@ export function createInMemoryResourceManager(options: InMemoryResourceManagerOp
   };
 
   const withinConstraints = (members: Iterable<string>, token: string, constraints?: ResourceConstraints): boolean => {
+    // Without scope limits (the usual case) nothing needs counting.
+    if (constraints?.projectScopeLimit === undefined && constraints?.namespaceScopeLimit === undefined) return true;
     const all = [...members];
     if (all.length === 0) return true;
     const prefixes = allocationScopePrefixes(token);
