@@ -9,7 +9,13 @@ import type { ExecutionQueueKind, ExecutionQueueRow, ExecutionQueueState, Handof
  * Tells waiting consumers that the queue changed. Called with the executor that wrote the change, so
  * a PostgreSQL `NOTIFY` joins the writer's transaction and is delivered only if it commits.
  */
-export type QueueAnnouncer = (db: DbExecutor<HandoffTables>) => Promise<void>;
+export type QueueAnnouncer = ((db: DbExecutor<HandoffTables>) => Promise<void>) & {
+  /**
+   * The PostgreSQL `NOTIFY` channel the announcer signals, when that is all it does: `enqueue` then selects
+   * `pg_notify` in its INSERT statement instead of calling the announcer, one round trip fewer per hand-off.
+   */
+  readonly postgresChannel?: string;
+};
 
 /** The execution a queue row concerns: flyteidl `core.WorkflowExecutionIdentifier` as plain fields. */
 export interface QueuedExecutionKey {
@@ -98,7 +104,7 @@ export function createExecutionQueueRepo(options: ExecutionQueueRepoOptions): Ex
     async enqueue(items) {
       if (items.length === 0) return [];
       const now = nowDbTime();
-      const rows = await db
+      const insert = db
         .insertInto("execution_queue")
         .values(
           items.map((item) => ({
@@ -117,9 +123,20 @@ export function createExecutionQueueRepo(options: ExecutionQueueRepoOptions): Ex
             updated_at: now,
           })),
         )
-        .returning("id")
-        .execute();
-      await announce(db);
+        .returning("id");
+      const channel = options.announce?.postgresChannel;
+      let rows: { id: number }[];
+      if (channel === undefined) {
+        rows = await insert.execute();
+        await announce(db);
+      } else {
+        // PostgreSQL folds identical notifications of one transaction into one, so a row each is one NOTIFY.
+        rows = await db
+          .with("queued", () => insert)
+          .selectFrom("queued")
+          .select(["queued.id", sql<string>`pg_notify(${channel}, '')`.as("notified")])
+          .execute();
+      }
       return rows.map((row) => row.id).sort((a, b) => a - b);
     },
 

@@ -1,6 +1,8 @@
 import { createHash } from "node:crypto";
 import { sql } from "kysely";
 import pg from "pg";
+import type { DbExecutor } from "../db-executor.js";
+import type { HandoffTables } from "./handoff-schema.js";
 import { type QueueNotifier, WaiterSet } from "./queue-notifier.js";
 
 /** Options of {@link createPostgresQueueNotifier}. */
@@ -66,9 +68,12 @@ export async function createPostgresQueueNotifier(options: PostgresQueueNotifier
 
   await connect();
   return {
-    announce: async (db) => {
-      await sql`select pg_notify(${channel}, '')`.execute(db);
-    },
+    announce: Object.assign(
+      async (db: DbExecutor<HandoffTables>) => {
+        await sql`select pg_notify(${channel}, '')`.execute(db);
+      },
+      { postgresChannel: channel },
+    ),
     generation: () => waiters.generation(),
     wait: (waitOptions) => waiters.wait(waitOptions),
     close: async () => {

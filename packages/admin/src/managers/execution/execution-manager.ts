@@ -45,12 +45,13 @@ import {
 import type { ExecutionManager, ManagerContext } from "../interfaces.js";
 import { launchExecution, type LaunchExecutionDeps } from "./launch-execution.js";
 import { fetchInputs, fetchOutputs, offloadLiteralMap, type RemoteDataSettings } from "./literal-data.js";
+import { createLaunchPlanTargetCache } from "./launch-plan-target-cache.js";
 import { createWorkflowClosureCache } from "./workflow-closure-cache.js";
 import { namespaceFor } from "./namespace.js";
 import { workflowPhaseOf } from "../events/phase-names.js";
 
 /** What {@link createExecutionManager} reads. */
-export interface ExecutionManagerDeps extends Omit<LaunchExecutionDeps, "closures"> {
+export interface ExecutionManagerDeps extends Omit<LaunchExecutionDeps, "closures" | "launchPlanTargets"> {
   /** `config.remoteData`: inline data limits and signed URLs for GetExecutionData and events. */
   remoteData: RemoteDataSettings & { inlineEventDataPolicy: InlineEventDataPolicy };
   /** Where terminal-phase notifications go; none = dropped. */
@@ -61,7 +62,11 @@ export interface ExecutionManagerDeps extends Omit<LaunchExecutionDeps, "closure
 export function createExecutionManager(deps: ExecutionManagerDeps): ExecutionManager {
   const { repos, blobStore } = deps;
   const now = deps.now ?? (() => new Date());
-  const launchDeps: LaunchExecutionDeps = { ...deps, closures: createWorkflowClosureCache(blobStore) };
+  const launchDeps: LaunchExecutionDeps = {
+    ...deps,
+    closures: createWorkflowClosureCache(blobStore),
+    launchPlanTargets: createLaunchPlanTargetCache(deps.repos),
+  };
   const createWorkflowEvent = createWorkflowEventHandler({
     repos,
     blobStore,

@@ -47,7 +47,8 @@ import { generateExecutionName } from "../execution-name.js";
 import type { ManagerContext, WorkflowManager } from "../interfaces.js";
 import { loadLaunchResources, resolveLaunchSettings } from "./launch-settings.js";
 import type { WorkflowClosureCache } from "./workflow-closure-cache.js";
-import { resolveLaunchPlanTarget, resolveSingleTaskTarget } from "./launch-target.js";
+import type { LaunchPlanTargetCache } from "./launch-plan-target-cache.js";
+import { resolveSingleTaskTarget } from "./launch-target.js";
 import { offloadLiteralMap } from "./literal-data.js";
 import { namespaceFor } from "./namespace.js";
 import { platformTaskResourcesToSpecs } from "./task-resources.js";
@@ -72,6 +73,8 @@ export interface LaunchExecutionDeps {
   namespaceTemplate: string;
   /** Where compiled workflows are read from (cached: workflow versions never change). */
   closures: WorkflowClosureCache;
+  /** Where launch plans and their workflows are read from (cached: launch plan versions never change). */
+  launchPlanTargets: LaunchPlanTargetCache;
   /** @default () => new Date() */
   now?: () => Date;
   /** @default generateExecutionName */
@@ -126,7 +129,7 @@ export async function launchExecution(
   const early =
     specError === undefined && !isTask
       ? {
-          target: resolveLaunchPlanTarget(deps.repos, launchTargetId!),
+          target: deps.launchPlanTargets.resolve(launchTargetId!),
           resources: loadLaunchResources(deps.repos.resources, request.project, request.domain),
         }
       : undefined;

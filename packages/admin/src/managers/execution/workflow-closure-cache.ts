@@ -11,6 +11,7 @@ import { WorkflowClosureSchema } from "@aloft/idl/gen/flyteidl/admin/workflow_pb
 import { type CompiledWorkflowClosure, CompiledWorkflowClosureSchema } from "@aloft/idl/gen/flyteidl/core/compiler_pb";
 import { type BlobStore, readProto } from "@aloft/storage";
 import type { PlatformTaskResources } from "../resolve-attributes.js";
+import { LruMap } from "./lru-map.js";
 import { applyTaskResourceDefaults } from "./task-resources.js";
 
 /** Reads compiled workflow closures. Both methods answer shared objects: callers must not change them. */
@@ -53,31 +54,6 @@ export function createWorkflowClosureCache(store: BlobStore, maxEntries = 256): 
       return closure;
     },
   };
-}
-
-/** A Map that forgets its least recently used entry beyond `maxEntries`. */
-class LruMap<K, V> {
-  readonly #entries = new Map<K, V>();
-  readonly #maxEntries: number;
-
-  constructor(maxEntries: number) {
-    this.#maxEntries = maxEntries;
-  }
-
-  get(key: K): V | undefined {
-    const value = this.#entries.get(key);
-    if (value !== undefined) {
-      this.#entries.delete(key);
-      this.#entries.set(key, value);
-    }
-    return value;
-  }
-
-  set(key: K, value: V): void {
-    this.#entries.delete(key);
-    if (this.#entries.size >= this.#maxEntries) this.#entries.delete(this.#entries.keys().next().value!);
-    this.#entries.set(key, value);
-  }
 }
 
 async function readCompiledWorkflow(store: BlobStore, uri: string): Promise<CompiledWorkflowClosure> {
