@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { chmod, mkdir, readdir, readFile, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { fromJson, toBinary } from "@bufbuild/protobuf";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
@@ -50,9 +50,17 @@ function pidOf(h: PluginHarness): number {
   return (h.state as { pid: number }).pid;
 }
 
-/** A shell script that waits for the file `gate` before running `then`: running until the test opens it. */
+/**
+ * A shell script that waits for the file `gate` before running `then`: running until the test opens it. It gives up
+ * when the test's folder is gone, so a test that ends early never leaves it looping.
+ */
 function gated(gate: string, then = "exit 0"): string {
-  return `while [ ! -e ${gate} ]; do sleep 0.02; done; ${then}`;
+  return `${waitFor(gate)}; ${then}`;
+}
+
+/** Shell: wait until `gate` exists; exit 1 once its folder was removed. */
+function waitFor(gate: string): string {
+  return `while [ ! -e ${gate} ]; do [ -d ${dirname(gate)} ] || exit 1; sleep 0.02; done`;
 }
 
 const int = integerType();
@@ -215,7 +223,7 @@ echo "[from shell rawcontainer]" > "$2/metadata"
     const resourceManager = createInMemoryResourceManager();
     const gate = join(dir.path, "gate");
     const first = await harness({
-      template: shellTask(`while [ ! -e ${gate} ]; do sleep 0.05; done`),
+      template: shellTask(waitFor(gate)),
       resourceManager,
     });
     const second = await harness({
@@ -266,7 +274,7 @@ echo "[from shell rawcontainer]" > "$2/metadata"
     const outputs = join(dir.path, "prepared-outputs.pb");
     await writeFile(outputs, toBinary(LiteralMapSchema, literalMap({ y: integerLiteral(1) })));
     const gate = join(dir.path, "gate");
-    const template = shellTask(`while [ ! -e ${gate} ]; do sleep 0.05; done; cp "$0" "\${1#file://}/outputs.pb"`, {
+    const template = shellTask(`${waitFor(gate)}; cp "$0" "\${1#file://}/outputs.pb"`, {
       outputs: { y: int },
     });
     (template.target.value as { args: string[] }).args = [outputs, "{{.outputPrefix}}"];
