@@ -65,19 +65,12 @@ export async function startStandaloneEngine(options: StartStandaloneEngineOption
   ]);
   const closers: (() => Promise<void> | void)[] = [];
   const closeAll = async (): Promise<void> => {
-    // The worker pool waits for its (unref'd) workers to exit when it closes; with nothing else left holding the
-    // event loop (admin is in another process), Node would end mid-close without this.
-    const keepAlive = setInterval(() => undefined, 60_000);
-    try {
-      for (const close of closers.splice(0).reverse()) {
-        try {
-          await close();
-        } catch (error) {
-          options.logger.warn({ err: error }, "error while stopping the engine");
-        }
+    for (const close of closers.splice(0).reverse()) {
+      try {
+        await close();
+      } catch (error) {
+        options.logger.warn({ err: error }, "error while stopping the engine");
       }
-    } finally {
-      clearInterval(keepAlive);
     }
   };
   try {

@@ -171,8 +171,11 @@ export class WorkerPool {
     const exits = [...this.#workers].map(
       (w) =>
         new Promise<void>((resolve) => {
-          if (w.exited) resolve();
-          else w.child.once("exit", () => resolve());
+          if (w.exited) return resolve();
+          // Workers are unref'd so an idle pool never keeps Node running; while we wait for their exit they
+          // must hold the event loop, or a process with nothing else open ends mid-close (exit code 13).
+          w.child.ref();
+          w.child.once("exit", () => resolve());
           w.child.kill("SIGKILL");
         }),
     );
