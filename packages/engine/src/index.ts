@@ -257,8 +257,12 @@ export {
   DYNAMIC_WORKFLOW_BUILD_FAILED,
   DynamicNodePhase,
 } from "./nodes/dynamic-node.js";
-export { buildDynamicWorkflow } from "./nodes/dynamic-workflow-builder.js";
-export type { BuildDynamicWorkflowInput, DynamicWorkflowBuild } from "./nodes/dynamic-workflow-builder.js";
+export { adminLaunchPlanLookup, buildDynamicWorkflow, dynamicUserError } from "./nodes/dynamic-workflow-builder.js";
+export type {
+  BuildDynamicWorkflowInput,
+  DynamicWorkflowBuild,
+  LaunchPlanLookup,
+} from "./nodes/dynamic-workflow-builder.js";
 export { executionWithClosure } from "./nodes/execution-with-closure.js";
 export { childExecutionId, createLaunchPlanNodeHandler, parentNodeExecutionId } from "./nodes/launch-plan-node.js";
 export type { LaunchPlanNodeHandlerOptions } from "./nodes/launch-plan-node.js";

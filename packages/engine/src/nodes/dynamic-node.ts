@@ -33,7 +33,7 @@ import { type ClosureIndex, indexClosure } from "../executor/closure-index.js";
 import { executionError, messageOf, systemError, userError } from "../semantics/execution-errors.js";
 import { taskFailureFromContainerError } from "../semantics/task-failure.js";
 import { loadError, nodeStatusIn, storeError, type DynamicNodeStatus } from "../state/workflow-status.js";
-import { buildDynamicWorkflow } from "./dynamic-workflow-builder.js";
+import { adminLaunchPlanLookup, buildDynamicWorkflow } from "./dynamic-workflow-builder.js";
 import type { DagScope, NodeContext, NodeHandler, SubDag, Transition } from "./node-handler.js";
 import { taskTemplateOf } from "./task-node.js";
 
@@ -106,7 +106,7 @@ export function createDynamicNodeHandler(taskHandler: NodeHandler): NodeHandler 
       parentTask,
       nodeId: ctx.uniqueId,
       executionId: ctx.execution.executionId,
-      admin: ctx.execution.services.controlPlane.admin,
+      launchPlan: adminLaunchPlanLookup(ctx.execution.services.controlPlane.admin),
     });
   }
 

@@ -3,9 +3,10 @@
  * (nodes/dynamic/dynamic_workflow.go `buildDynamicWorkflow`, utils.go): a workflow `dynamic_<nodeId>` with a
  * random 10-character version in the execution's project and domain, the parent task's outputs as its
  * interface and no inputs; the parent container's `config` appended to every child container task; child
- * tasks compiled one by one; launch plans it calls fetched from admin for their interfaces; then the full
- * workflow compilation. Problems of the spec are user errors (`DynamicWorkflowBuildFailed`); admin
- * failures other than a missing launch plan are thrown (system errors, the round is retried).
+ * tasks compiled one by one; the interfaces of the launch plans it calls looked up (from admin on the engine,
+ * from the run's resolver in the SDK's local runs); then the full workflow compilation. Problems of the spec are
+ * user errors (`DynamicWorkflowBuildFailed`); lookup failures that are not the user's are thrown (system errors,
+ * the round is retried).
  */
 import { randomInt } from "node:crypto";
 import { clone, create } from "@bufbuild/protobuf";
@@ -22,6 +23,7 @@ import { ObjectGetRequestSchema } from "@aloft/idl/gen/flyteidl/admin/common_pb"
 import type { CompiledTask, CompiledWorkflowClosure } from "@aloft/idl/gen/flyteidl/core/compiler_pb";
 import type { DynamicJobSpec } from "@aloft/idl/gen/flyteidl/core/dynamic_job_pb";
 import {
+  type Identifier,
   IdentifierSchema,
   ResourceType,
   type WorkflowExecutionIdentifier,
@@ -31,6 +33,9 @@ import { WorkflowTemplateSchema } from "@aloft/idl/gen/flyteidl/core/workflow_pb
 import type { AdminApi } from "../control-plane/control-plane.js";
 import { messageOf } from "../semantics/execution-errors.js";
 
+/** A launch plan's interface, or the user error text (`dynamicUserError`) that it cannot be used. */
+export type LaunchPlanLookup = (id: Identifier) => Promise<LaunchPlanInterface | { userError: string }>;
+
 /** Inputs of {@link buildDynamicWorkflow}. */
 export interface BuildDynamicWorkflowInput {
   spec: DynamicJobSpec;
@@ -39,7 +44,8 @@ export interface BuildDynamicWorkflowInput {
   /** The dynamic node's unique id. */
   nodeId: string;
   executionId: WorkflowExecutionIdentifier;
-  admin: AdminApi;
+  /** Finds the launch plans the dynamic workflow calls (`adminLaunchPlanLookup` on the engine). */
+  launchPlan: LaunchPlanLookup;
 }
 
 /** The compiled dynamic workflow, or the user error that prevents it. */
@@ -70,21 +76,9 @@ export async function buildDynamicWorkflow(input: BuildDynamicWorkflowInput): Pr
   const { launchPlanIds } = getRequirements(template, spec.subworkflows);
   const launchPlans: LaunchPlanInterface[] = [];
   for (const id of launchPlanIds) {
-    const name = `${id.project}:${id.domain}:${id.name}:${id.version}`;
-    let launchPlan;
-    try {
-      launchPlan = await input.admin.getLaunchPlan(create(ObjectGetRequestSchema, { id }));
-    } catch (error) {
-      if (error instanceof AloftError && error.code === Code.NotFound) {
-        return userError(`incorrectly specified launchplan ${name}`, [messageOf(error)]);
-      }
-      throw new Error(`unable to retrieve launchplan information ${name}: ${messageOf(error)}`, { cause: error });
-    }
-    try {
-      launchPlans.push(launchPlanInterfaceFrom(launchPlan));
-    } catch (error) {
-      return userError(`incorrectly specified launchplan ${formatIdentifier(id)}`, [messageOf(error)]);
-    }
+    const found = await input.launchPlan(id);
+    if ("userError" in found) return { ok: false, message: found.userError };
+    launchPlans.push(found);
   }
 
   const compiled = compileWorkflow({
@@ -121,7 +115,34 @@ function compileChildTasks(
   return { ok: true, value: compiled };
 }
 
+/** Propeller's launch-plan lookup through admin: NotFound and unusable interfaces are the user's errors. */
+export function adminLaunchPlanLookup(admin: AdminApi): LaunchPlanLookup {
+  return async (id) => {
+    const name = `${id.project}:${id.domain}:${id.name}:${id.version}`;
+    let launchPlan;
+    try {
+      launchPlan = await admin.getLaunchPlan(create(ObjectGetRequestSchema, { id }));
+    } catch (error) {
+      if (error instanceof AloftError && error.code === Code.NotFound) {
+        return { userError: dynamicUserError(`incorrectly specified launchplan ${name}`, [messageOf(error)]) };
+      }
+      throw new Error(`unable to retrieve launchplan information ${name}: ${messageOf(error)}`, { cause: error });
+    }
+    try {
+      return launchPlanInterfaceFrom(launchPlan);
+    } catch (error) {
+      return {
+        userError: dynamicUserError(`incorrectly specified launchplan ${formatIdentifier(id)}`, [messageOf(error)]),
+      };
+    }
+  };
+}
+
 /** flytestdlib's wrapped user error: `[UserError] <what>, caused by: <causes>`. */
+export function dynamicUserError(what: string, causes: readonly string[]): string {
+  return `[UserError] ${what}, caused by: ${causes.join("\n")}`;
+}
+
 function userError(what: string, causes: readonly string[]): { ok: false; message: string } {
-  return { ok: false, message: `[UserError] ${what}, caused by: ${causes.join("\n")}` };
+  return { ok: false, message: dynamicUserError(what, causes) };
 }

@@ -4,12 +4,15 @@
  * run as a child graph whose end-node outputs become the node's outputs.
  */
 import {
+  buildDynamicWorkflow,
+  dynamicUserError,
   executionError,
   systemError,
   userError,
   containerErrorFromThrown,
   taskFailureFromContainerError,
 } from "@aloft/engine";
+import { formatIdentifier } from "@aloft/idl";
 import { create } from "@bufbuild/protobuf";
 import { ExecutionError_ErrorKind } from "@aloft/idl/gen/flyteidl/core/execution_pb";
 import { LiteralMapSchema } from "@aloft/idl/gen/flyteidl/core/literals_pb";
@@ -17,7 +20,7 @@ import type { TaskTemplate } from "@aloft/idl/gen/flyteidl/core/tasks_pb";
 import { generatedName } from "@aloft/storage";
 import type { TaskResult } from "../../entities/task-result.js";
 import { closureLookup, type AttemptContext, type AttemptResult } from "../execution-context.js";
-import { buildDynamicWorkflow } from "./dynamic-workflow.js";
+import { resolveLaunchPlan } from "../launch-plan-support.js";
 
 /** One attempt of a task node. */
 export async function runTaskAttempt(ctx: AttemptContext): Promise<AttemptResult> {
@@ -73,7 +76,11 @@ async function runDynamicChildren(
     parentTask: template,
     nodeId: invocation.uniqueNodeId,
     executionId: run.executionId,
-    launchPlans: run.options.launchPlans,
+    launchPlan: async (id) => {
+      const resolved = await resolveLaunchPlan(run.options.launchPlans, id);
+      if (resolved.ok) return resolved.interface;
+      return { userError: dynamicUserError(`failed to get launch plan ${formatIdentifier(id)}`, [resolved.message]) };
+    },
   });
   if (!built.ok)
     return { kind: "failure", error: userError("DynamicWorkflowBuildFailed", built.message), retryable: false };
