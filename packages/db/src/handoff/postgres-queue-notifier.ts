@@ -1,6 +1,6 @@
-import { createHash } from "node:crypto";
 import { sql } from "kysely";
-import pg from "pg";
+import type pg from "pg";
+import { listenToPostgresChannel, postgresChannelName } from "../postgres-channel-listener.js";
 import type { DbExecutor } from "../db-executor.js";
 import type { HandoffTables } from "./handoff-schema.js";
 import { type QueueNotifier, WaiterSet } from "./queue-notifier.js";
@@ -20,8 +20,7 @@ export interface PostgresQueueNotifierOptions {
 
 /** The `NOTIFY` channel of the execution queue in `schema`. */
 export function queueChannel(schema: string | undefined): string {
-  if (schema === undefined) return "aloft_execution_queue";
-  return `aloft_execution_queue_${createHash("sha1").update(schema).digest("hex").slice(0, 16)}`;
+  return postgresChannelName("aloft_execution_queue", schema);
 }
 
 /**
@@ -33,40 +32,14 @@ export function queueChannel(schema: string | undefined): string {
 export async function createPostgresQueueNotifier(options: PostgresQueueNotifierOptions): Promise<QueueNotifier> {
   const channel = queueChannel(options.schema);
   const waiters = new WaiterSet();
-  let closed = false;
-  let client: pg.Client | undefined;
-  let reconnectTimer: ReturnType<typeof setTimeout> | undefined;
-
-  const connect = async (): Promise<void> => {
-    const next = new pg.Client(options.connection);
-    next.on("notification", (message) => {
-      if (message.channel === channel) waiters.bump();
-    });
-    next.on("error", () => scheduleReconnect(next));
-    next.on("end", () => scheduleReconnect(next));
-    await next.connect();
-    await next.query(`LISTEN "${channel}"`);
-    client = next;
-  };
-
-  const scheduleReconnect = (failed: pg.Client): void => {
-    if (closed || client !== failed || reconnectTimer !== undefined) return;
-    client = undefined;
-    failed.end().catch(() => undefined);
-    const retry = (): void => {
-      reconnectTimer = setTimeout(() => {
-        reconnectTimer = undefined;
-        if (closed) return;
-        connect().then(
-          () => waiters.bump(),
-          () => retry(),
-        );
-      }, options.reconnectDelayMs ?? 1000);
-    };
-    retry();
-  };
-
-  await connect();
+  // A reconnect counts as an announcement: what was sent in the gap is gone, so consumers re-check the queue.
+  const listener = await listenToPostgresChannel({
+    connection: options.connection,
+    channel,
+    onNotification: () => waiters.bump(),
+    onReconnect: () => waiters.bump(),
+    ...(options.reconnectDelayMs === undefined ? {} : { reconnectDelayMs: options.reconnectDelayMs }),
+  });
   return {
     announce: Object.assign(
       async (db: DbExecutor<HandoffTables>) => {
@@ -77,12 +50,8 @@ export async function createPostgresQueueNotifier(options: PostgresQueueNotifier
     generation: () => waiters.generation(),
     wait: (waitOptions) => waiters.wait(waitOptions),
     close: async () => {
-      closed = true;
-      if (reconnectTimer !== undefined) clearTimeout(reconnectTimer);
       waiters.releaseAll();
-      const current = client;
-      client = undefined;
-      if (current !== undefined) await current.end().catch(() => undefined);
+      await listener.close();
     },
   };
 }
