@@ -8,6 +8,7 @@ import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import {
+  type CreateDatabaseOptions,
   createDatabase,
   createQueueConsumer,
   createQueuedWorkflowExecutor,
@@ -359,13 +360,15 @@ function notifyingSignalSets(
 }
 
 function openDatabase(config: AdminConfig): Promise<AdminDatabase> {
-  const database = config.database;
+  return createDatabase<Database>(databaseOptions(config.database));
+}
+
+/** How `createDatabase` opens the configured database; the other components of a deployment open it the same way. */
+export function databaseOptions(database: AdminConfig["database"]): CreateDatabaseOptions {
   if (database.kind === "sqlite") {
-    return createDatabase<Database>({
-      url: database.path === ":memory:" ? "sqlite::memory:" : `sqlite://${encodeURI(database.path)}`,
-    });
+    return { url: database.path === ":memory:" ? "sqlite::memory:" : `sqlite://${encodeURI(database.path)}` };
   }
-  return createDatabase<Database>({ url: database.url, schema: database.schema });
+  return { url: database.url, schema: database.schema };
 }
 
 /** The configured public URL, with a port of 0 (nothing chosen yet) replaced by the bound address. */

@@ -18,7 +18,7 @@
  * const work = await consumer.claim({ limit: 16, leaseMs: 30_000 });
  * ```
  */
-export { createAdminService } from "./create-admin-service.js";
+export { createAdminService, databaseOptions } from "./create-admin-service.js";
 export type {
   AdminListenInfo,
   AdminService,

@@ -14,14 +14,11 @@ import type { BlobStore } from "@aloft/storage";
  * @throws AloftError InvalidArgument for an unusable URL, Unavailable when PostgreSQL cannot be reached.
  */
 export async function openPlatformDatabase<DB>(database: AdminConfig["database"]): Promise<SqlDatabase<DB>> {
-  const { createDatabase } = await import("@aloft/db");
-  if (database.kind === "sqlite") {
-    if (database.path === ":memory:") {
-      throw new Error("an in-memory database cannot be shared with admin: give --db a file or postgres:// URL");
-    }
-    return createDatabase<DB>({ url: `sqlite://${encodeURI(database.path)}` });
+  const [{ createDatabase }, { databaseOptions }] = await Promise.all([import("@aloft/db"), import("@aloft/admin")]);
+  if (database.kind === "sqlite" && database.path === ":memory:") {
+    throw new Error("an in-memory database cannot be shared with admin: give --db a file or postgres:// URL");
   }
-  return createDatabase<DB>({ url: database.url, schema: database.schema });
+  return createDatabase<DB>(databaseOptions(database));
 }
 
 /**
