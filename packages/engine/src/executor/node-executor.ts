@@ -51,6 +51,7 @@ import type {
   SubDag,
   Transition,
 } from "../nodes/node-handler.js";
+import { isTerminalHandlerPhase, toNodePhase } from "../nodes/handler-phase.js";
 import { nodeKindOf } from "../nodes/node-handler.js";
 import { executionWithClosure } from "../nodes/execution-with-closure.js";
 import { attemptRecovery } from "../nodes/recovery.js";
@@ -670,34 +671,6 @@ type ProducerLookup = Parameters<typeof resolveBindings>[2]["producer"];
 /** A handler phase, or Skip (only the executor produces it). */
 interface PhaseResult extends Omit<Transition, "phase"> {
   phase: HandlerPhase | "skip";
-}
-
-function isTerminalHandlerPhase(phase: HandlerPhase | "skip"): boolean {
-  return phase === "success" || phase === "failed" || phase === "skip" || phase === "timedOut" || phase === "recovered";
-}
-
-/** propeller's `ToNodePhase`. */
-function toNodePhase(phase: HandlerPhase | "skip"): NodePhase {
-  switch (phase) {
-    case "queued":
-      return NodePhase.Queued;
-    case "running":
-      return NodePhase.Running;
-    case "dynamicRunning":
-      return NodePhase.DynamicRunning;
-    case "retryableFailure":
-      return NodePhase.RetryableFailure;
-    case "skip":
-      return NodePhase.Skipped;
-    case "success":
-      return NodePhase.Succeeding;
-    case "failed":
-      return NodePhase.Failing;
-    case "timedOut":
-      return NodePhase.TimingOut;
-    case "recovered":
-      return NodePhase.Recovered;
-  }
 }
 
 function failed(error: ExecutionError): DagStatus {

@@ -19,6 +19,7 @@ import { minAttemptsOf, retryDecision } from "../semantics/retry-budget.js";
 import { isTerminalNodePhase, NodePhase } from "../state/phases.js";
 import { storeError, updateNodePhase } from "../state/workflow-status.js";
 import type { ArrayItemContext } from "./array-item-context.js";
+import { isTerminalHandlerPhase, toNodePhase } from "./handler-phase.js";
 import type { NodeCacheInfo, NodeHandler, Transition } from "./node-handler.js";
 
 /** The reason of items waiting on another execution's cache reservation (propeller's `cacheSerializedReason`). */
@@ -185,7 +186,7 @@ async function execute(handler: NodeHandler, item: ArrayItemContext): Promise<Tr
   let transition = await handler.handle(item);
   const status = item.status;
   const x = item.execution;
-  if (!isTerminal(transition.phase)) {
+  if (!isTerminalHandlerPhase(transition.phase)) {
     const timeout = item.node.metadata?.timeout;
     const executionDeadlineMs = timeout === undefined ? 0 : durationMs(timeout);
     const activeDeadlineMs = 2 * executionDeadlineMs;
@@ -233,29 +234,4 @@ async function execute(handler: NodeHandler, item: ArrayItemContext): Promise<Tr
   item.pendingTask = undefined;
   delete status.laStartedAt;
   return { ...transition, error };
-}
-
-function isTerminal(phase: Transition["phase"]): boolean {
-  return phase === "success" || phase === "failed" || phase === "timedOut" || phase === "recovered";
-}
-
-function toNodePhase(phase: Transition["phase"]): NodePhase {
-  switch (phase) {
-    case "queued":
-      return NodePhase.Queued;
-    case "running":
-      return NodePhase.Running;
-    case "dynamicRunning":
-      return NodePhase.DynamicRunning;
-    case "retryableFailure":
-      return NodePhase.RetryableFailure;
-    case "success":
-      return NodePhase.Succeeding;
-    case "failed":
-      return NodePhase.Failing;
-    case "timedOut":
-      return NodePhase.TimingOut;
-    case "recovered":
-      return NodePhase.Recovered;
-  }
 }
