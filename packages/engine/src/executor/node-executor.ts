@@ -510,9 +510,11 @@ export class NodeExecutor {
       }
     }
     this.#updateNodeStatus(ctx, np, p);
-    if (np === NodePhase.Succeeding && firstCall) {
-      // Succeeded on the handler's first call: nothing external outlives the call, so the Succeeding round
-      // (finalize, then Succeeded; no event) runs now. A crash before the save replays the first call.
+    if (np === NodePhase.Succeeding && (firstCall || p.finalizeNow === true)) {
+      // Succeeded on the handler's first call (nothing external outlives the call), or the plugin's finalize
+      // removes nothing a replay of this round would look at (a crash before the save is then no different
+      // from a crash before a Succeeding save): the Succeeding round (finalize, then Succeeded; no event)
+      // runs now.
       await handler.finalize(ctx);
       this.#setPhase(status, NodePhase.Succeeded, this.x.now(), "completed successfully", undefined);
       result = PARTIAL;

@@ -267,6 +267,48 @@ describeEachDialect("workflow execution", openEngineTestDatabase, (db) => {
     expect(workflowError(h, "fa1")?.code).toBe("RetriesExhausted|Flaky");
   });
 
+  it("finalizes a later success in the round that saw it when the plugin's finalize keeps the outcome", async () => {
+    const roundsAfterRelease = async (keepsOutcome: boolean, name: string): Promise<number> => {
+      const gated = gatedPlugin();
+      const finalized: string[] = [];
+      const plugin = {
+        ...gated,
+        finalize: (ctx: { generatedName: string }) => {
+          finalized.push(ctx.generatedName);
+          return Promise.resolve();
+        },
+        ...(keepsOutcome ? { properties: { finalizeKeepsOutcome: true } } : {}),
+      };
+      const harness = await startEngineHarness(db(), { plugins: [plugin] });
+      h = harness;
+      const closure = compile({
+        workflow: workflow(name, {
+          inputs: { x: integerType() },
+          outputs: { x: integerType() },
+          nodes: [taskNode("n0", "slow", { x: ref("", "x") })],
+          outputBindings: { x: ref("n0", "x") },
+        }),
+        tasks: [task("slow", { type: "gated", inputs: { x: integerType() }, outputs: { x: integerType() } })],
+      });
+      await harness.submit(name, closure, { x: integerLiteral(5) });
+      await harness.controlPlane.waitForEvent(() => nodePhases(harness, "n0").includes("RUNNING"));
+      await harness.storedStatus(name, (s) => s.nodes.n0?.phase === NodePhase.Running);
+      const before = harness.engine.stats().rounds;
+      gated.releaseAll();
+      expect(await harness.controlPlane.waitForTerminal(name)).toBe(WorkflowExecution_Phase.SUCCEEDED);
+      const rounds = harness.engine.stats().rounds - before;
+      expect(nodePhases(harness, "n0")).toEqual(["QUEUED", "RUNNING", "SUCCEEDED"]);
+      expect(literalToJs((await harness.outputs(name)).literals.x!)).toBe(5);
+      expect(finalized).toHaveLength(1);
+      await harness.close();
+      h = undefined;
+      return rounds;
+    };
+    const propellers = await roundsAfterRelease(false, "succeeding1");
+    const folded = await roundsAfterRelease(true, "succeeding2");
+    expect(folded).toBe(propellers - 1);
+  });
+
   it("runs the failure node after a failure and still fails with the original error", async () => {
     h = await startEngineHarness(db(), { plugins: [flakyPlugin({ failures: 9, kind: "USER" })] });
     const cleanup = task("cleanup");

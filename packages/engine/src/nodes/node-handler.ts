@@ -87,6 +87,8 @@ export interface Transition {
   info?: NodeEventInfo;
   /** When the phase was reached. @default now */
   occurredAtMs?: number;
+  /** With `success`: `finalize` may run in this round (see PluginProperties.finalizeKeepsOutcome). */
+  finalizeNow?: boolean;
 }
 
 /** Where a node sits below another node (propeller's `ParentInfo`). */

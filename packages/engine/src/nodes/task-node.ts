@@ -13,7 +13,7 @@ import { ErrorDocumentSchema } from "@aloft/idl/gen/flyteidl/core/errors_pb";
 import { LiteralMapSchema } from "@aloft/idl/gen/flyteidl/core/literals_pb";
 import type { TaskTemplate } from "@aloft/idl/gen/flyteidl/core/tasks_pb";
 import { TaskNodeMetadataSchema } from "@aloft/idl/gen/flyteidl/event/event_pb";
-import { deckPath, errorPath, futuresPath, readProtoIfExists, writeProto } from "@aloft/storage";
+import { type BlobStore, deckPath, errorPath, futuresPath, readProtoIfExists, writeProto } from "@aloft/storage";
 import { isEventError } from "../events/event-recorder.js";
 import { buildTaskEvent } from "../events/task-event.js";
 import { UNSUPPORTED_TASK_TYPE } from "../plugins/plugin-registry.js";
@@ -101,6 +101,7 @@ export function createTaskNodeHandler(options: TaskNodeHandlerOptions = {}): Nod
       const eventInfo: NodeEventInfo = { taskNodeMetadata: create(TaskNodeMetadataSchema, { checkpointUri }) };
       if (generatesDeck === true) eventInfo.deckUri = deckPath(ctx.outputDir);
       let outputUri: string | undefined;
+      let present: OutputDirectory | undefined;
       if (info.phase === PluginPhase.Success && info.outputs !== undefined) {
         // Outputs handed over in memory come from an in-process run that wrote nothing else to the output
         // prefix (PhaseInfo.outputs): no futures.pb, error.pb or deck to look for, and outputs.pb exists now.
@@ -108,8 +109,8 @@ export function createTaskNodeHandler(options: TaskNodeHandlerOptions = {}): Nod
         outputUri = ctx.outputsPath;
       } else if (info.phase === PluginPhase.Success) {
         if (generatesDeck === undefined) eventInfo.deckUri = deckPath(ctx.outputDir);
-        const blobs = ctx.execution.services.blobs;
-        if (await blobs.exists(futuresPath(ctx.outputDir))) {
+        present = await listOutputDirectory(ctx.execution.services.blobs, ctx.outputDir);
+        if (await present.has(futuresPath(ctx.outputDir))) {
           if (futuresMode === "fail") {
             info = {
               ...info,
@@ -121,7 +122,7 @@ export function createTaskNodeHandler(options: TaskNodeHandlerOptions = {}): Nod
             };
           }
         } else {
-          const failure = await validateOutputs(ctx, template);
+          const failure = await validateOutputs(ctx, template, present);
           if (failure === undefined) {
             outputUri = ctx.outputsPath;
           } else {
@@ -134,7 +135,9 @@ export function createTaskNodeHandler(options: TaskNodeHandlerOptions = {}): Nod
         }
       }
       if (isTerminalPluginPhase(info.phase) && generatesDeck !== false && eventInfo.deckUri !== undefined) {
-        if (!(await ctx.execution.services.blobs.exists(eventInfo.deckUri))) delete eventInfo.deckUri;
+        const deck = eventInfo.deckUri;
+        const exists = present === undefined ? ctx.execution.services.blobs.exists(deck) : present.has(deck);
+        if (!(await exists)) delete eventInfo.deckUri;
       }
       if (outputUri !== undefined) eventInfo.outputUri = outputUri;
 
@@ -161,7 +164,11 @@ export function createTaskNodeHandler(options: TaskNodeHandlerOptions = {}): Nod
         }),
       );
       if (!isTerminalPluginPhase(info.phase)) ctx.execution.parallelism.increment();
-      return finalTransition(info, eventInfo);
+      const transition = finalTransition(info, eventInfo);
+      if (transition.phase === "success" && plugin.properties?.finalizeKeepsOutcome === true) {
+        transition.finalizeNow = true;
+      }
+      return transition;
     },
 
     async abort(ctx, reason) {
@@ -241,13 +248,36 @@ function resolvePlugin(ctx: NodeContext, template: TaskTemplate): TaskPlugin {
   return ctx.execution.services.plugins.resolve(template.type, ctx.execution.request.taskPluginOverrides);
 }
 
-/** propeller's `ValidateOutput`: `error.pb` wins; declared outputs must exist. */
+/** Which objects an attempt left in its output directory. */
+interface OutputDirectory {
+  has(uri: string): Promise<boolean>;
+}
+
+/**
+ * The output directory listed once (one directory read, or one S3 LIST) rather than probed file by file. A
+ * store that refuses the listing (an S3 role allowed GetObject but not ListBucket) is probed per file, as
+ * propeller does.
+ */
+async function listOutputDirectory(blobs: BlobStore, dir: string): Promise<OutputDirectory> {
+  const files = new Set<string>();
+  try {
+    for await (const uri of blobs.list(dir.endsWith("/") ? dir : `${dir}/`, { recursive: false })) files.add(uri);
+  } catch {
+    return { has: (uri) => blobs.exists(uri) };
+  }
+  return { has: (uri) => Promise.resolve(files.has(uri)) };
+}
+
+/** propeller's `ValidateOutput`: `error.pb` wins; declared outputs must exist (`present` lists the output directory). */
 async function validateOutputs(
   ctx: NodeContext,
   template: TaskTemplate,
+  present: OutputDirectory,
 ): Promise<{ error: ExecutionError; recoverable: boolean } | undefined> {
   const blobs = ctx.execution.services.blobs;
-  const document = await readProtoIfExists(blobs, errorPath(ctx.outputDir), ErrorDocumentSchema);
+  const document = (await present.has(errorPath(ctx.outputDir)))
+    ? await readProtoIfExists(blobs, errorPath(ctx.outputDir), ErrorDocumentSchema)
+    : undefined;
   if (document !== undefined) {
     if (document.error === undefined) {
       return {
@@ -259,7 +289,7 @@ async function validateOutputs(
   }
   const declared = Object.keys(template.interface?.outputs?.variables ?? {}).length > 0;
   if (!declared) return undefined;
-  if (await blobs.exists(ctx.outputsPath)) return undefined;
+  if (await present.has(ctx.outputsPath)) return undefined;
   return {
     error: executionError(
       ExecutionError_ErrorKind.UNKNOWN,

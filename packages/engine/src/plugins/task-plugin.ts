@@ -91,6 +91,12 @@ export interface PluginProperties {
   disableNodeLevelCaching?: boolean;
   /** Max length of the attempt's generated name (≥ 8). @default 50 */
   generatedNameMaxLength?: number;
+  /**
+   * `finalize` frees only what this engine process holds (a slot, a sandbox): the attempt's outcome stays
+   * where a later round reads it (the blob store, the plugin state). A success is then finalized in the
+   * round that saw it, instead of persisting Succeeding and finalizing in the next one.
+   */
+  finalizeKeepsOutcome?: boolean;
 }
 
 /** Everything about the attempt a plugin runs, and the engine services it may use. */

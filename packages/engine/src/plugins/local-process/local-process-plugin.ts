@@ -21,13 +21,7 @@ import {
   type LocalProcessPluginOptions,
 } from "./local-process-options.js";
 import { localProcessStateFromJson, localProcessStateToJson, type RunningState } from "./local-process-state.js";
-import {
-  createSandbox,
-  recordStartedProcess,
-  removeSandbox,
-  sandboxDirs,
-  type SandboxDirs,
-} from "./attempt-sandbox.js";
+import { recordStartedProcess, SandboxPool, sandboxDirs, type SandboxDirs } from "./attempt-sandbox.js";
 import { LaunchFailure, prepareProcessLaunch } from "./prepare-process-launch.js";
 import { processExitPhase } from "./process-exit-phase.js";
 import { isProcessAlive, signalProcessGroup } from "./process-liveness.js";
@@ -69,6 +63,9 @@ interface AttemptFiles {
 export function createLocalProcessPlugin(options: LocalProcessPluginOptions = {}): LocalProcessPlugin {
   const opts = compileLocalProcessOptions(options);
   const table = new ProcessTable();
+  const sandboxesDir = join(opts.workDir, "sandboxes");
+  // Enough kept sandboxes for every process slot to start from one, with room for a burst of finishes.
+  const sandboxes = new SandboxPool(sandboxesDir, opts.maxConcurrentProcesses * 2);
   /** Liveness pollers of processes found running after a restart, by sandbox. */
   const recoveryPollers = new Map<string, ReturnType<typeof setInterval>>();
 
@@ -76,7 +73,7 @@ export function createLocalProcessPlugin(options: LocalProcessPluginOptions = {}
     const exec = ctx.workflowExecutionId;
     const name = `${exec.project}-${exec.domain}-${ctx.generatedName}`;
     return {
-      dirs: sandboxDirs(join(opts.workDir, "sandboxes", name)),
+      dirs: sandboxDirs(join(sandboxesDir, name)),
       stdoutFile: join(opts.logDir, `${name}.stdout.log`),
       stderrFile: join(opts.logDir, `${name}.stderr.log`),
     };
@@ -141,7 +138,7 @@ export function createLocalProcessPlugin(options: LocalProcessPluginOptions = {}
     }
 
     const files = filesOf(ctx);
-    createSandbox(files.dirs);
+    sandboxes.create(files.dirs);
     let launch;
     try {
       launch = await prepareProcessLaunch(ctx, target.value, files.dirs, opts);
@@ -247,6 +244,8 @@ export function createLocalProcessPlugin(options: LocalProcessPluginOptions = {}
     id: opts.id,
     taskTypes: opts.taskTypes,
     options: opts,
+    // Finalize frees the slot and the sandbox; a later round judges the attempt by its pid and the blob store.
+    properties: { finalizeKeepsOutcome: true },
 
     async handle(ctx) {
       const state = localProcessStateFromJson(ctx.state);
@@ -285,7 +284,7 @@ export function createLocalProcessPlugin(options: LocalProcessPluginOptions = {}
       const sandbox = state?.phase === "running" ? state.sandbox : filesOf(ctx).dirs.root;
       stopPolling(sandbox);
       table.forget(sandbox);
-      await removeSandbox(sandbox);
+      await sandboxes.release(sandbox);
     },
   };
 }

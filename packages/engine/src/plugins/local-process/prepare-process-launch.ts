@@ -37,6 +37,7 @@ export class LaunchFailure extends Error {
 
 const TASK_TEMPLATE_PATH = /{{\s*[.$]TaskTemplatePath\s*}}/i;
 const INPUT_VARIABLE = /{{\s*[.$]Inputs\./i;
+const OUTPUT_PREFIX = /{{\s*[.$]OutputPrefix\s*}}/i;
 
 function failure(permanent: boolean, code: string, message: string): LaunchFailure {
   return new LaunchFailure({
@@ -95,9 +96,11 @@ export async function prepareProcessLaunch(
   options: CompiledLocalProcessOptions,
 ): Promise<ProcessLaunch> {
   let argv = await renderTaskCommand(ctx, container);
-  // A local program may write `outputs.pb` with plain file calls, which need the directory (S3 has none).
-  // Synchronous: one call of microseconds, cheaper than a trip through the thread pool (see attempt-sandbox).
-  if (ctx.paths.outputPrefix.startsWith("file://")) {
+  // A local program told the output prefix may write `outputs.pb` with plain file calls, which need the
+  // directory (S3 has none). Synchronous: one call of microseconds, cheaper than a trip through the thread
+  // pool (see attempt-sandbox).
+  const toldOutputPrefix = [...container.command, ...container.args].some((t) => OUTPUT_PREFIX.test(t));
+  if (toldOutputPrefix && ctx.paths.outputPrefix.startsWith("file://")) {
     mkdirSync(fileURLToPath(ctx.paths.outputPrefix), { recursive: true });
   }
   const dataConfig = container.dataConfig?.enabled === true ? container.dataConfig : undefined;

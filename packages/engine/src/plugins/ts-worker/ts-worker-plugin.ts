@@ -247,6 +247,8 @@ export function createTsWorkerPlugin(options: TsWorkerPluginOptions): TsWorkerPl
     id: opts.id,
     taskTypes: opts.taskTypes,
     options: opts,
+    // Finalize forgets the run (or finalizes the process fallback); a later round judges it by the blob store.
+    properties: { finalizeKeepsOutcome: true },
 
     async handle(ctx) {
       const state = stateFromJson(ctx.state);
