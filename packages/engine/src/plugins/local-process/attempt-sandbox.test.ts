@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { recordStartedProcess, SandboxPool, sandboxDirs } from "./attempt-sandbox.js";
+import { pidFileOf, readStartedProcess, SandboxPool, sandboxDirs } from "./attempt-sandbox.js";
 
 describe("SandboxPool", () => {
   let dir: string;
@@ -25,7 +25,11 @@ describe("SandboxPool", () => {
     const pool = new SandboxPool(dir, 4);
     const first = sandboxDirs(join(dir, "a"));
     pool.create(first);
-    recordStartedProcess(first, { pid: 1, startTicks: 1 });
+    writeFileSync(
+      pidFileOf(first),
+      JSON.stringify({ pid: 1, procStat: "1 (true) S 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 77" }),
+    );
+    expect(readStartedProcess(first.root)).toEqual({ pid: 1, startTicks: 77 });
     const inode = statSync(first.root).ino;
     await pool.release(first.root);
     expect(existsSync(first.root)).toBe(false);

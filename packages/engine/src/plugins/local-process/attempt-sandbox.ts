@@ -10,10 +10,10 @@
  * same call through libuv's thread pool waits behind the engine's other I/O and costs a millisecond or
  * more when many tasks start in one round.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
-import { isProcessAlive, signalProcessGroup } from "./process-liveness.js";
+import { isProcessAlive, parseProcStat, signalProcessGroup } from "./process-liveness.js";
 import type { StartedProcess } from "./process-table.js";
 
 /** Directories of one attempt's sandbox. */
@@ -43,7 +43,7 @@ export function sandboxDirs(root: string): SandboxDirs {
 
 /**
  * Sandboxes kept for reuse: each an empty `work` directory and a stale `pid.json` (overwritten in place at
- * the next start, so reusing one allocates nothing). Shared by the attempts of one plugin; the directory
+ * the next start, so reusing one allocates nothing; a stale record names no live process of its start time). Shared by the attempts of one plugin; the directory
  * `.clean` beside the sandboxes holds them, and outlives the engine.
  */
 export class SandboxPool {
@@ -141,17 +141,31 @@ function createSandbox(dirs: SandboxDirs): void {
   mkdirSync(dirs.work, { recursive: true });
 }
 
-/** Records the sandbox's process, for a later try of the same round after a crash (see createSandbox). */
-export function recordStartedProcess(dirs: SandboxDirs, started: StartedProcess): void {
-  writeFileSync(join(dirs.root, PID_FILE), JSON.stringify(started));
+/**
+ * Where the launcher records the sandbox's process as soon as it started (LaunchSpec.pidFile): for a later
+ * try of the same round after a crash (see createSandbox), and for finding the process after a restart
+ * when the saved plugin state predates its start.
+ */
+export function pidFileOf(dirs: SandboxDirs): string {
+  return join(dirs.root, PID_FILE);
 }
 
-function readStartedProcess(root: string): { pid: number; startTicks?: number } | undefined {
+/** The process recorded in the sandbox at `root`, if any. */
+export function readStartedProcess(root: string): StartedProcess | undefined {
+  let record: { pid?: unknown; startTicks?: unknown; procStat?: unknown };
   try {
-    return JSON.parse(readFileSync(join(root, PID_FILE), "utf8")) as { pid: number; startTicks?: number };
+    record = JSON.parse(readFileSync(join(root, PID_FILE), "utf8")) as typeof record;
   } catch {
     return undefined;
   }
+  if (typeof record.pid !== "number") return undefined;
+  const startTicks =
+    typeof record.startTicks === "number"
+      ? record.startTicks
+      : typeof record.procStat === "string"
+        ? parseProcStat(record.procStat)?.startTicks
+        : undefined;
+  return { pid: record.pid, startTicks };
 }
 
 /**

@@ -46,8 +46,15 @@ function plugin(options: LocalProcessPluginOptions = {}): LocalProcessPlugin {
   return p;
 }
 
-function pidOf(h: PluginHarness): number {
-  return (h.state as { pid: number }).pid;
+/** The pid of the attempt's process, from the record the launcher writes in the sandbox once it started. */
+async function pidOf(h: PluginHarness): Promise<number> {
+  const record = join((h.state as { sandbox: string }).sandbox, "pid.json");
+  let pid = 0;
+  await vi.waitFor(async () => {
+    pid = (JSON.parse(await readFile(record, "utf8")) as { pid: number }).pid;
+    expect(isProcessAlive(pid) || pid > 0).toBe(true);
+  });
+  return pid;
 }
 
 /**
@@ -256,7 +263,7 @@ echo "[from shell rawcontainer]" > "$2/metadata"
     const h = await harness({ template: shellTask(`trap '' TERM; sleep 60 & echo $! > ${childPidFile}; wait`) });
     const p = plugin({ killGracePeriodMs: 200 });
     expect((await h.round(p)).phase).toBe(PluginPhase.Running);
-    const { pid } = h.state as { pid: number };
+    const pid = await pidOf(h);
     await vi.waitFor(() => expect(existsSync(childPidFile)).toBe(true));
     const childPid = Number((await readFile(childPidFile, "utf8")).trim());
     expect(isProcessAlive(pid)).toBe(true);
@@ -280,6 +287,7 @@ echo "[from shell rawcontainer]" > "$2/metadata"
     (template.target.value as { args: string[] }).args = [outputs, "{{.outputPrefix}}"];
     const h = await harness({ template });
     expect((await h.round(plugin())).phase).toBe(PluginPhase.Running);
+    await pidOf(h);
 
     // A new engine: a new plugin instance that never saw the process, with the persisted state.
     const restarted = plugin({ recoveryPollMs: 20 });
@@ -296,7 +304,7 @@ echo "[from shell rawcontainer]" > "$2/metadata"
     const h = await harness({ template: shellTask(gated(gate)) });
     const p = plugin();
     expect((await h.round(p)).phase).toBe(PluginPhase.Running);
-    const { pid } = h.state as { pid: number };
+    const pid = await pidOf(h);
     await writeFile(gate, "");
     await vi.waitFor(() => expect(isProcessAlive(pid)).toBe(false));
     const phase = await h.round(plugin());
@@ -334,7 +342,8 @@ echo "[from shell rawcontainer]" > "$2/metadata"
     const h = await harness({ template: shellTask(gated(gate)) });
     const p = plugin();
     expect((await h.round(p)).phase).toBe(PluginPhase.Running);
-    const { sandbox, pid } = h.state as { sandbox: string; pid: number };
+    const { sandbox } = h.state as { sandbox: string };
+    const pid = await pidOf(h);
     expect((await readdir(sandbox)).sort()).toEqual(["pid.json", "work"]);
     expect(JSON.parse(await readFile(join(sandbox, "pid.json"), "utf8"))).toMatchObject({ pid });
     await writeFile(gate, "");
@@ -345,13 +354,14 @@ echo "[from shell rawcontainer]" > "$2/metadata"
     const gate = join(dir.path, "gate");
     const h = await harness({ template: shellTask(gated(gate, "echo done")) });
     expect((await h.round(plugin())).phase).toBe(PluginPhase.Running);
-    const { pid: firstPid, sandbox } = h.state as { pid: number; sandbox: string };
+    const { sandbox } = h.state as { sandbox: string };
+    const firstPid = await pidOf(h);
     await writeFile(join(sandbox, "work", "left-over"), "");
 
     // The engine crashed before saving the round: a new engine runs it again from the previous state.
     h.state = undefined;
     expect((await h.round(plugin())).phase).toBe(PluginPhase.Running);
-    const secondPid = pidOf(h);
+    const secondPid = await pidOf(h);
     expect(secondPid).not.toBe(firstPid);
     await vi.waitFor(() => expect(isProcessAlive(firstPid)).toBe(false));
     expect(existsSync(join(sandbox, "work", "left-over"))).toBe(false);

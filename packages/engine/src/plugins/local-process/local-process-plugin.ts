@@ -4,7 +4,6 @@
  * its own process group, its output in log files. Flyte's pod plugin (flyteplugins k8s/pod/plugin.go) is
  * the model for phases and errors; co-pilot's data handling comes with it for raw containers.
  */
-import { mkdirSync } from "node:fs";
 import { open } from "node:fs/promises";
 import { join } from "node:path";
 import { TaskLog_MessageFormat, TaskLogSchema, type TaskLog } from "@aloft/idl/gen/flyteidl/core/execution_pb";
@@ -21,11 +20,12 @@ import {
   type LocalProcessPluginOptions,
 } from "./local-process-options.js";
 import { localProcessStateFromJson, localProcessStateToJson, type RunningState } from "./local-process-state.js";
-import { recordStartedProcess, SandboxPool, sandboxDirs, type SandboxDirs } from "./attempt-sandbox.js";
+import { pidFileOf, readStartedProcess, SandboxPool, sandboxDirs, type SandboxDirs } from "./attempt-sandbox.js";
 import { LaunchFailure, prepareProcessLaunch } from "./prepare-process-launch.js";
 import { processExitPhase } from "./process-exit-phase.js";
+import { ProgramLookup } from "./program-lookup.js";
 import { isProcessAlive, signalProcessGroup } from "./process-liveness.js";
-import { type ProcessExit, ProcessTable, type ProcessSpec, SpawnError } from "./process-table.js";
+import { type ProcessExit, ProcessTable, SpawnError, type StartedProcess } from "./process-table.js";
 import { uploadCopilotOutputs } from "./upload-copilot-outputs.js";
 
 const STDERR_TAIL_BYTES = 4096;
@@ -48,21 +48,24 @@ interface AttemptFiles {
  *
  * Per attempt: the first round takes a token of the `local-process` resource namespace (else
  * WaitingForResources until one frees; the token frees when the process exits), renders the command, writes
- * co-pilot inputs, starts the process (through a small launcher process, see ProcessLauncher) and reports
- * Running with `file://` links to its stdout and stderr, or already the outcome when the process exited
- * that quickly. The process's exit wakes the engine; the next round maps it as the pod plugin maps the
+ * co-pilot inputs, asks a small launcher process to start it (see ProcessLauncher) and reports Running with
+ * `file://` links to its stdout and stderr, without waiting for the fork: the round's events and save go on
+ * meanwhile. A program that is not installed fails permanently at once, naming it (see ProgramLookup). A
+ * process that could not start after all, or that exited, wakes the engine; the next round maps the exit as
+ * the pod plugin maps the
  * primary container: exit 0 ⇒ Success (the engine then reads
  * `outputs.pb` / `error.pb`; with co-pilot, the output files are first uploaded as `outputs.pb`, or
- * `error.pb`), SIGKILL ⇒ retryable SYSTEM `Interrupted`, other exits ⇒ retryable USER with stderr's tail. A
- * program that is not installed fails permanently at once, naming it.
+ * `error.pb`), SIGKILL ⇒ retryable SYSTEM `Interrupted`, other exits ⇒ retryable USER with stderr's tail.
  *
- * After an engine restart the process is found again by its pid (and start time): still running ⇒ polled
- * until it exits; gone ⇒ Success when it left `outputs.pb`, `error.pb` or `futures.pb`, else retryable
- * SYSTEM `Interrupted`, since its exit code was lost with the engine.
+ * After an engine restart the process is found again by its pid (and start time), from the sandbox's
+ * record the launcher writes as soon as it started: still running ⇒ polled until it exits; gone ⇒ Success
+ * when it left `outputs.pb`, `error.pb` or `futures.pb`, else retryable SYSTEM `Interrupted`, since its exit
+ * code was lost with the engine (or it never started).
  */
 export function createLocalProcessPlugin(options: LocalProcessPluginOptions = {}): LocalProcessPlugin {
   const opts = compileLocalProcessOptions(options);
   const table = new ProcessTable();
+  const programs = new ProgramLookup();
   const sandboxesDir = join(opts.workDir, "sandboxes");
   // Enough kept sandboxes for every process slot to start from one, with room for a burst of finishes.
   const sandboxes = new SandboxPool(sandboxesDir, opts.maxConcurrentProcesses * 2);
@@ -100,20 +103,6 @@ export function createLocalProcessPlugin(options: LocalProcessPluginOptions = {}
     info: { logs: logsOf(state) },
   });
 
-  let logDirMade = false;
-  // The log directory is made once per plugin (again only if it disappeared), not once per attempt.
-  const spawnLogged = async (key: string, spec: ProcessSpec) => {
-    if (!logDirMade) mkdirSync(opts.logDir, { recursive: true });
-    logDirMade = true;
-    try {
-      return await table.spawn(key, spec);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
-      mkdirSync(opts.logDir, { recursive: true });
-      return table.spawn(key, spec);
-    }
-  };
-
   const start = async (ctx: TaskExecutionContext): Promise<PhaseInfo> => {
     const target = ctx.template.target;
     if (target.case !== "container") {
@@ -146,46 +135,54 @@ export function createLocalProcessPlugin(options: LocalProcessPluginOptions = {}
       if (e instanceof LaunchFailure) return e.phase;
       throw e;
     }
-    let started;
-    try {
-      started = await spawnLogged(files.dirs.root, {
-        argv: launch.argv,
-        cwd: launch.cwd,
-        env: launch.env,
-        stdoutFile: files.stdoutFile,
-        stderrFile: files.stderrFile,
-      });
-    } catch (e) {
-      if (!(e instanceof SpawnError)) throw e;
-      return spawnFailure(e, launch.argv[0] ?? "", target.value.image);
+    const program = launch.argv[0] ?? "";
+    const missing = programs.check(program, launch.env, launch.cwd);
+    if (missing !== undefined) {
+      return spawnFailure(new SpawnError(missing.errno, missing.message), program, target.value.image);
     }
+    const key = files.dirs.root;
+    table.start(key, {
+      argv: launch.argv,
+      cwd: launch.cwd,
+      env: launch.env,
+      stdoutFile: files.stdoutFile,
+      stderrFile: files.stderrFile,
+      pidFile: pidFileOf(files.dirs),
+    });
     // The slot is the running process's: it frees when the process exits, so a task waiting for one starts
     // without waiting for this attempt's next round and finalize (which releases it again, harmlessly).
-    table.onExit(files.dirs.root, () => void rm_.release(LOCAL_PROCESS_RESOURCE_NAMESPACE, tokenOf(ctx)));
-    recordStartedProcess(files.dirs, started);
+    table.onExit(key, () => void rm_.release(LOCAL_PROCESS_RESOURCE_NAMESPACE, tokenOf(ctx)));
+    table.onExit(key, () => ctx.wake());
     const state: RunningState = {
       phase: "running",
-      pid: started.pid,
-      ...(started.startTicks === undefined ? {} : { startTicks: started.startTicks }),
-      sandbox: files.dirs.root,
+      ...(launch.argv[0] === undefined ? {} : { program: launch.argv[0] }),
+      sandbox: key,
       stdoutFile: files.stdoutFile,
       stderrFile: files.stderrFile,
       startedAtMs: Date.now(),
       ...(target.value.dataConfig?.enabled === true ? { copilotOutputDir: files.dirs.copilotOutputs } : {}),
     };
     ctx.setState(localProcessStateToJson(state));
-    // A quick program has often exited by now: report it in this round rather than in one more.
-    const exit = await exitedSoon(files.dirs.root);
-    if (exit !== undefined) return exited(ctx, state, exit);
-    table.onExit(files.dirs.root, () => ctx.wake());
     return running(state);
   };
 
-  // One turn of the event loop after the start, for the exit of a program that ended at once to arrive.
-  const exitedSoon = async (key: string): Promise<ProcessExit | undefined> => {
-    if (table.exitOf(key) === undefined) await new Promise((resolve) => setImmediate(resolve));
-    return table.exitOf(key);
+  /** Why the attempt's process did not start, as the phase that reports it. */
+  const notStarted = (ctx: TaskExecutionContext, state: RunningState, failure: Error): PhaseInfo => {
+    if (failure instanceof SpawnError) {
+      const target = ctx.template.target;
+      return spawnFailure(failure, state.program ?? "", target.case === "container" ? target.value.image : "");
+    }
+    const message = `could not start the task's process: ${failure.message}`;
+    return {
+      phase: PluginPhase.RetryableFailure,
+      reason: message,
+      error: executionError(ExecutionError_ErrorKind.SYSTEM, "CannotStartProcess", message),
+    };
   };
+
+  /** The pid recorded for the attempt: in its state, else in its sandbox. */
+  const recordedProcess = (state: RunningState): StartedProcess | undefined =>
+    state.pid !== undefined ? { pid: state.pid, startTicks: state.startTicks } : readStartedProcess(state.sandbox);
 
   const exited = async (ctx: TaskExecutionContext, state: RunningState, exit: ProcessExit): Promise<PhaseInfo> => {
     const phase = processExitPhase(exit, {
@@ -199,10 +196,10 @@ export function createLocalProcessPlugin(options: LocalProcessPluginOptions = {}
     return phase;
   };
 
-  const pollRecovered = (ctx: TaskExecutionContext, state: RunningState): void => {
+  const pollRecovered = (ctx: TaskExecutionContext, state: RunningState, recorded: StartedProcess): void => {
     if (recoveryPollers.has(state.sandbox)) return;
     const timer = setInterval(() => {
-      if (isProcessAlive(state.pid, state.startTicks)) return;
+      if (isProcessAlive(recorded.pid, recorded.startTicks)) return;
       clearInterval(timer);
       recoveryPollers.delete(state.sandbox);
       ctx.wake();
@@ -219,11 +216,14 @@ export function createLocalProcessPlugin(options: LocalProcessPluginOptions = {}
 
   const observe = async (ctx: TaskExecutionContext, state: RunningState): Promise<PhaseInfo> => {
     if (table.has(state.sandbox)) {
+      const failure = table.failureOf(state.sandbox);
+      if (failure !== undefined) return notStarted(ctx, state, failure);
       const exit = table.exitOf(state.sandbox);
       return exit === undefined ? running(state) : exited(ctx, state, exit);
     }
-    if (isProcessAlive(state.pid, state.startTicks)) {
-      pollRecovered(ctx, state);
+    const recorded = recordedProcess(state);
+    if (recorded !== undefined && isProcessAlive(recorded.pid, recorded.startTicks)) {
+      pollRecovered(ctx, state, recorded);
       return running(state);
     }
     stopPolling(state.sandbox);
@@ -231,7 +231,10 @@ export function createLocalProcessPlugin(options: LocalProcessPluginOptions = {}
     for (const uri of [outputsPath(outputPrefix), errorPath(outputPrefix), futuresPath(outputPrefix)]) {
       if (await ctx.blobs.exists(uri)) return { phase: PluginPhase.Success, info: { logs: logsOf(state) } };
     }
-    const message = `the engine restarted while the task ran, and its process [${state.pid}] ended without leaving outputs`;
+    const message =
+      recorded === undefined
+        ? "the engine restarted before the task's process started"
+        : `the engine restarted while the task ran, and its process [${recorded.pid}] ended without leaving outputs`;
     return {
       phase: PluginPhase.RetryableFailure,
       reason: message,
@@ -252,24 +255,24 @@ export function createLocalProcessPlugin(options: LocalProcessPluginOptions = {}
       return state?.phase === "running" ? observe(ctx, state) : start(ctx);
     },
 
-    abort(ctx) {
+    async abort(ctx) {
       const state = localProcessStateFromJson(ctx.state);
-      if (state?.phase !== "running") return Promise.resolve();
+      if (state?.phase !== "running") return;
       stopPolling(state.sandbox);
-      const runs = table.has(state.sandbox)
-        ? table.exitOf(state.sandbox) === undefined
-        : isProcessAlive(state.pid, state.startTicks);
-      if (!runs) return Promise.resolve();
-      signalProcessGroup(state.pid, "SIGTERM");
+      const known = table.has(state.sandbox);
+      const started = known ? await table.started(state.sandbox) : recordedProcess(state);
+      if (started === undefined) return;
+      const runs = known ? table.exitOf(state.sandbox) === undefined : isProcessAlive(started.pid, started.startTicks);
+      if (!runs) return;
+      signalProcessGroup(started.pid, "SIGTERM");
       const kill = setTimeout(() => {
         // The group outlives its leader when the task started children; kill whatever is left of it.
-        signalProcessGroup(state.pid, "SIGKILL");
+        signalProcessGroup(started.pid, "SIGKILL");
       }, opts.killGracePeriodMs);
       kill.unref();
       table.onExit(state.sandbox, () => {
-        if (!groupExists(state.pid)) clearTimeout(kill);
+        if (!groupExists(started.pid)) clearTimeout(kill);
       });
-      return Promise.resolve();
     },
 
     close() {

@@ -9,10 +9,13 @@ export interface WaitingState {
   phase: "waiting";
 }
 
-/** The attempt's process was started. */
+/** The attempt's process was started (asked for: its pid is in the sandbox's record once the OS started it). */
 export interface RunningState {
   phase: "running";
-  pid: number;
+  /** Absent in states saved before the start was reported (see attempt-sandbox's readStartedProcess). */
+  pid?: number;
+  /** The program started (the command's first word, after image mapping), for a start failure's message. */
+  program?: string;
   /** The process's start time in clock ticks (Linux), to tell it from a later process with the same pid. */
   startTicks?: number;
   sandbox: string;
@@ -36,7 +39,7 @@ export function localProcessStateFromJson(json: JsonValue | undefined): LocalPro
   if (json.phase === "waiting") return { phase: "waiting" };
   if (
     json.phase !== "running" ||
-    typeof json.pid !== "number" ||
+    (json.pid !== undefined && typeof json.pid !== "number") ||
     typeof json.sandbox !== "string" ||
     typeof json.stdoutFile !== "string" ||
     typeof json.stderrFile !== "string" ||
@@ -46,7 +49,8 @@ export function localProcessStateFromJson(json: JsonValue | undefined): LocalPro
   }
   return {
     phase: "running",
-    pid: json.pid,
+    ...(typeof json.pid === "number" ? { pid: json.pid } : {}),
+    ...(typeof json.program === "string" ? { program: json.program } : {}),
     ...(typeof json.startTicks === "number" ? { startTicks: json.startTicks } : {}),
     sandbox: json.sandbox,
     stdoutFile: json.stdoutFile,

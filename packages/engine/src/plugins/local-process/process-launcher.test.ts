@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { makeTempDir } from "@aloft/test-helpers";
@@ -53,9 +53,26 @@ describe("ProcessLauncher", () => {
   it("fails with the program's errno when it cannot start, and with stage open when a log file cannot", async () => {
     const missing = launcher.launch(spec(["/no/such/program"]), () => undefined);
     await expect(missing).rejects.toMatchObject({ name: "LaunchError", stage: "spawn", code: "ENOENT" });
-    const noLogDir = launcher.launch(spec(["/bin/true"], join(dir.path, "absent")), () => undefined);
-    await expect(noLogDir).rejects.toBeInstanceOf(LaunchError);
-    await expect(noLogDir).rejects.toMatchObject({ stage: "open", code: "ENOENT" });
+    await writeFile(join(dir.path, "a-file"), "");
+    const logUnderFile = launcher.launch(spec(["/bin/true"], join(dir.path, "a-file")), () => undefined);
+    await expect(logUnderFile).rejects.toBeInstanceOf(LaunchError);
+    await expect(logUnderFile).rejects.toMatchObject({ stage: "open", code: "ENOTDIR" });
+  });
+
+  it("makes a missing log directory and records the process in the pid file before reporting its start", async () => {
+    const exited = new Promise<LaunchedExit | undefined>((resolve) => {
+      void launcher
+        .launch(
+          { ...spec(["/bin/true"], join(dir.path, "logs", "deep")), pidFile: join(dir.path, "pid.json") },
+          resolve,
+        )
+        .then(async (launched) => {
+          const record = JSON.parse(await readFile(join(dir.path, "pid.json"), "utf8")) as { pid: number };
+          expect(record.pid).toBe(launched.pid);
+        });
+    });
+    expect(await exited).toEqual({ code: 0, signal: null });
+    expect(await readFile(join(dir.path, "logs", "deep", "out.log"), "utf8")).toBe("");
   });
 
   it("reports exits as unknown when the launcher is gone, while the processes keep running", async () => {

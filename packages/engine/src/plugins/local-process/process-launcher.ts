@@ -7,13 +7,21 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 
-/** What to start: the command, its environment, and the files its stdout and stderr are appended to. */
+/**
+ * What to start: the command, its environment, and the files its stdout and stderr are appended to (their
+ * directory is made when missing).
+ */
 export interface LaunchSpec {
   argv: readonly string[];
   cwd: string;
   env: Readonly<Record<string, string>>;
   stdoutFile: string;
   stderrFile: string;
+  /**
+   * A file the helper writes `{"pid", "procStat"}` to right after the start, before it reports it: the record
+   * exists if and only if the process started, even when the engine died meanwhile.
+   */
+  pidFile?: string;
 }
 
 /** A started process: its pid and `/proc/<pid>/stat` as read right after the start (Linux). */
@@ -44,14 +52,24 @@ export class LaunchError extends Error {
 const HELPER_SOURCE = `
 "use strict";
 const { spawn } = require("node:child_process");
-const { closeSync, openSync, readFileSync } = require("node:fs");
+const { closeSync, mkdirSync, openSync, readFileSync, writeFileSync } = require("node:fs");
+const { dirname } = require("node:path");
 const fail = (id, stage, e) => process.send({ id, kind: "failed", stage, code: e.code || "UNKNOWN", message: e.message });
+const openLog = (file) => {
+  try {
+    return openSync(file, "a");
+  } catch (e) {
+    if (e.code !== "ENOENT") throw e;
+    mkdirSync(dirname(file), { recursive: true });
+    return openSync(file, "a");
+  }
+};
 process.on("message", (m) => {
   const fds = [];
   let child;
   try {
     try {
-      fds.push(openSync(m.stdoutFile, "a"), openSync(m.stderrFile, "a"));
+      fds.push(openLog(m.stdoutFile), openLog(m.stderrFile));
     } catch (e) {
       return fail(m.id, "open", e);
     }
@@ -67,6 +85,9 @@ process.on("message", (m) => {
   if (child.pid === undefined) return;
   let procStat;
   try { procStat = readFileSync("/proc/" + child.pid + "/stat", "utf8"); } catch {}
+  if (m.pidFile) {
+    try { writeFileSync(m.pidFile, JSON.stringify({ pid: child.pid, procStat })); } catch {}
+  }
   process.send({ id: m.id, kind: "started", pid: child.pid, procStat });
   child.on("exit", (code, signal) => process.send({ id: m.id, kind: "exited", code, signal }));
 });
@@ -110,7 +131,10 @@ export class ProcessLauncher {
       this.#starting.set(id, { resolve, reject, onExit });
       // Keep the engine alive while an answer is due; running tasks alone must not (they outlive it).
       helper.channel?.ref();
-      helper.send({ id, ...spec });
+      helper.send({ id, ...spec }, (error) => {
+        // The helper went away before it got the message (its exit is handled as a lost helper).
+        if (error !== null && this.#starting.delete(id)) reject(new Error("the process launcher exited"));
+      });
     });
   }
 

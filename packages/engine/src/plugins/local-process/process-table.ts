@@ -4,7 +4,7 @@
  */
 import { constants } from "node:os";
 import { parseProcStat } from "./process-liveness.js";
-import { LaunchError, ProcessLauncher } from "./process-launcher.js";
+import { LaunchError, type LaunchedExit, ProcessLauncher } from "./process-launcher.js";
 
 /** How a process ended. */
 export interface ProcessExit {
@@ -14,14 +14,14 @@ export interface ProcessExit {
   signal: NodeJS.Signals | undefined;
 }
 
-/** What {@link ProcessTable.spawn} started. */
+/** What {@link ProcessTable.start} started. */
 export interface StartedProcess {
   pid: number;
   /** The start time in clock ticks since boot (Linux), to tell the process from a later one with its pid. */
   startTicks: number | undefined;
 }
 
-/** What {@link ProcessTable.spawn} runs. */
+/** What {@link ProcessTable.start} runs. */
 export interface ProcessSpec {
   argv: readonly string[];
   cwd: string;
@@ -29,6 +29,8 @@ export interface ProcessSpec {
   /** Files the process's stdout and stderr are appended to (they outlive the engine). */
   stdoutFile: string;
   stderrFile: string;
+  /** Where the process's pid is recorded as soon as it started (see LaunchSpec.pidFile). */
+  pidFile?: string;
 }
 
 /** Why a process could not start: the `errno` code (`ENOENT`, `EACCES`…) and Node's message. */
@@ -43,9 +45,16 @@ export class SpawnError extends Error {
 }
 
 interface Entry {
+  /** 0 until the start is reported. */
   pid: number;
+  startTicks: number | undefined;
   exit: ProcessExit | undefined;
+  /** Why the process did not start. */
+  failure: Error | undefined;
+  /** Called once the process exited or failed to start. */
   listeners: Array<() => void>;
+  /** Settles once the start is reported: the process, or undefined when it did not start. */
+  started: Promise<StartedProcess | undefined>;
 }
 
 /** Processes started by this engine process, by key (the attempt's sandbox). */
@@ -55,39 +64,65 @@ export class ProcessTable {
 
   /**
    * Starts a process as the leader of a new process group, its output going straight to files (so it
-   * keeps running, and logging, if the engine exits). Resolves once the OS started it.
-   *
-   * @throws SpawnError when it cannot start (program not found, not executable, bad cwd).
+   * keeps running, and logging, if the engine exits). Returns at once: the caller need not wait for the
+   * fork; {@link failureOf} tells when it did not start (SpawnError: program not found, not executable,
+   * bad cwd), and {@link onExit} listeners hear of that as of an exit.
    */
-  async spawn(key: string, spec: ProcessSpec): Promise<StartedProcess> {
-    if (spec.argv[0] === undefined) throw new SpawnError("EINVAL", "empty command");
-    const entry: Entry = { pid: 0, exit: undefined, listeners: [] };
-    let launched;
-    try {
-      launched = await this.#launcher.launch(spec, (exit) => {
-        if (exit === undefined) {
-          // The launcher died: this exit will never be known here. Forgotten, the process is found by its
-          // pid as after an engine restart; whoever waits is told to look.
-          if (this.#entries.get(key) === entry) this.#entries.delete(key);
-        } else {
-          entry.exit = {
-            exitCode: exit.code ?? 128 + (exit.signal === null ? 0 : (constants.signals[exit.signal] ?? 0)),
-            signal: exit.signal ?? undefined,
-          };
-        }
-        const listeners = entry.listeners;
-        entry.listeners = [];
-        for (const listener of listeners) listener();
-      });
-    } catch (e) {
-      if (e instanceof LaunchError && e.stage === "spawn") throw new SpawnError(e.code, e.message);
-      if (e instanceof LaunchError) throw Object.assign(new Error(e.message), { code: e.code });
-      throw e;
-    }
-    entry.pid = launched.pid;
+  start(key: string, spec: ProcessSpec): void {
+    let resolveStarted: (started: StartedProcess | undefined) => void = () => undefined;
+    const entry: Entry = {
+      pid: 0,
+      startTicks: undefined,
+      exit: undefined,
+      failure: undefined,
+      listeners: [],
+      started: new Promise((resolve) => (resolveStarted = resolve)),
+    };
     this.#entries.set(key, entry);
-    const stat = launched.procStat === undefined ? undefined : parseProcStat(launched.procStat);
-    return { pid: entry.pid, startTicks: stat?.startTicks };
+    const settle = () => {
+      const listeners = entry.listeners;
+      entry.listeners = [];
+      for (const listener of listeners) listener();
+    };
+    if (spec.argv[0] === undefined) {
+      entry.failure = new SpawnError("EINVAL", "empty command");
+      resolveStarted(undefined);
+      queueMicrotask(settle);
+      return;
+    }
+    const onExit = (exit: LaunchedExit | undefined) => {
+      if (exit === undefined) {
+        // The launcher died: this exit will never be known here. Forgotten, the process is found by its
+        // pid as after an engine restart; whoever waits is told to look.
+        if (this.#entries.get(key) === entry) this.#entries.delete(key);
+      } else {
+        entry.exit = {
+          exitCode: exit.code ?? 128 + (exit.signal === null ? 0 : (constants.signals[exit.signal] ?? 0)),
+          signal: exit.signal ?? undefined,
+        };
+      }
+      settle();
+    };
+    this.#launcher.launch(spec, onExit).then(
+      (launched) => {
+        entry.pid = launched.pid;
+        const stat = launched.procStat === undefined ? undefined : parseProcStat(launched.procStat);
+        entry.startTicks = stat?.startTicks;
+        resolveStarted({ pid: entry.pid, startTicks: entry.startTicks });
+      },
+      (error: unknown) => {
+        if (error instanceof LaunchError && error.stage === "spawn") {
+          entry.failure = new SpawnError(error.code, error.message);
+        } else if (error instanceof LaunchError) {
+          entry.failure = Object.assign(new Error(error.message), { code: error.code });
+        } else {
+          // The launcher died before answering: whether the process started is unknown here.
+          if (this.#entries.get(key) === entry) this.#entries.delete(key);
+        }
+        resolveStarted(undefined);
+        settle();
+      },
+    );
   }
 
   /** Stops the launcher (running processes go on; their exits are no longer seen). */
@@ -105,11 +140,21 @@ export class ProcessTable {
     return this.#entries.get(key)?.exit;
   }
 
-  /** Calls `listener` once when the process of `key` exits (at once if it has). */
+  /** Why the process of `key` did not start, if it did not. */
+  failureOf(key: string): Error | undefined {
+    return this.#entries.get(key)?.failure;
+  }
+
+  /** The process of `key` once its start is reported; `undefined` if it did not start or is unknown here. */
+  started(key: string): Promise<StartedProcess | undefined> {
+    return this.#entries.get(key)?.started ?? Promise.resolve(undefined);
+  }
+
+  /** Calls `listener` once when the process of `key` exits or fails to start (at once if it has). */
   onExit(key: string, listener: () => void): void {
     const entry = this.#entries.get(key);
     if (entry === undefined) return;
-    if (entry.exit !== undefined) queueMicrotask(listener);
+    if (entry.exit !== undefined || entry.failure !== undefined) queueMicrotask(listener);
     else entry.listeners.push(listener);
   }
 
