@@ -101,6 +101,7 @@ export type { AdminMetricsOptions, DbQueryObserver, DbQuerySample, RpcSample } f
 export { noAuthentication } from "./server/interceptors.js";
 export type { Authenticate, AuthenticateRequest } from "./server/interceptors.js";
 export { codeToHttpStatus } from "./server/http-status.js";
+export { requestIdFrom } from "./server/request-id.js";
 export type { Transport } from "./server/context-keys.js";
 export type { RestRoute } from "./server/rest-gateway/rest-routes.js";
 // --- Watching executions (Aloft's WatchService) ---

@@ -3,12 +3,11 @@
  * with no transport in between, so `aloft start` pays no serialization or socket cost per event. Each call gets
  * its own manager context, as an unauthenticated internal caller (flyteadmin's principal "").
  */
-import { randomBytes } from "node:crypto";
-import type { AdminManagers, ManagerContext } from "@aloft/admin";
+import { type AdminManagers, type ManagerContext, requestIdFrom } from "@aloft/admin";
 import type { ControlPlane } from "@aloft/engine";
 
 function internalContext(signal: AbortSignal): ManagerContext {
-  return { requestId: `engine-${randomBytes(6).toString("hex")}`, identity: undefined, signal };
+  return { requestId: requestIdFrom(undefined), identity: undefined, signal };
 }
 
 /** A {@link ControlPlane} over `managers`; `signal` aborts in-flight calls when the platform stops. */

@@ -145,6 +145,7 @@ export function createLocalProcessPlugin(options: LocalProcessPluginOptions = {}
       argv: launch.argv,
       cwd: launch.cwd,
       env: launch.env,
+      inheritEnv: launch.inheritEnv,
       stdoutFile: files.stdoutFile,
       stderrFile: files.stderrFile,
       pidFile: pidFileOf(files.dirs),

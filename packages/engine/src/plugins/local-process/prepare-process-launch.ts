@@ -24,7 +24,9 @@ import type { CompiledLocalProcessOptions } from "./local-process-options.js";
 export interface ProcessLaunch {
   argv: string[];
   cwd: string;
+  /** The environment, or with `inheritEnv` what is set over the engine's own. */
   env: Record<string, string>;
+  inheritEnv: boolean;
 }
 
 /** A launch that cannot happen, with the phase that reports why. */
@@ -124,10 +126,8 @@ export async function prepareProcessLaunch(
   if (program !== undefined) argv = [...program, ...argv.slice(1)];
   if (image?.commandPrefix !== undefined) argv = [...image.commandPrefix, ...argv];
 
-  const env: Record<string, string> = {};
-  if (options.inheritEnv) for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
-  Object.assign(env, options.env, image?.env ?? {});
+  const env: Record<string, string> = { ...options.env, ...image?.env };
   for (const kv of container.env) env[kv.key] = kv.value;
   Object.assign(env, ctx.env);
-  return { argv, cwd: image?.workingDir ?? dirs.work, env };
+  return { argv, cwd: image?.workingDir ?? dirs.work, env, inheritEnv: options.inheritEnv };
 }

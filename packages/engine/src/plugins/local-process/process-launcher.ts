@@ -14,7 +14,9 @@ import { type ChildProcess, spawn } from "node:child_process";
 export interface LaunchSpec {
   argv: readonly string[];
   cwd: string;
+  /** The environment, or with `inheritEnv` what is set over the engine's own (sent to the helper once). */
   env: Readonly<Record<string, string>>;
+  inheritEnv?: boolean;
   stdoutFile: string;
   stderrFile: string;
   /**
@@ -64,7 +66,12 @@ const openLog = (file) => {
     return openSync(file, "a");
   }
 };
+let inherited = {};
 process.on("message", (m) => {
+  if (m.inherited) {
+    inherited = m.inherited;
+    return;
+  }
   const fds = [];
   let child;
   try {
@@ -74,7 +81,8 @@ process.on("message", (m) => {
       return fail(m.id, "open", e);
     }
     try {
-      child = spawn(m.argv[0], m.argv.slice(1), { cwd: m.cwd, env: m.env, stdio: ["ignore", fds[0], fds[1]], detached: true });
+      const env = m.inheritEnv ? Object.assign({}, inherited, m.env) : m.env;
+      child = spawn(m.argv[0], m.argv.slice(1), { cwd: m.cwd, env, stdio: ["ignore", fds[0], fds[1]], detached: true });
     } catch (e) {
       return fail(m.id, "spawn", e);
     }
@@ -156,6 +164,10 @@ export class ProcessLauncher {
     helper.on("exit", () => this.#lost(helper));
     helper.unref();
     helper.channel?.unref();
+    // The engine's environment, which tasks inherit, goes over once rather than with every launch.
+    const inherited: Record<string, string> = {};
+    for (const [key, value] of Object.entries(process.env)) if (value !== undefined) inherited[key] = value;
+    helper.send({ inherited }, () => undefined);
     this.#helper = helper;
     return helper;
   }

@@ -25,7 +25,9 @@ export interface StartedProcess {
 export interface ProcessSpec {
   argv: readonly string[];
   cwd: string;
+  /** The environment, or with `inheritEnv` what is set over the engine's own. */
   env: Readonly<Record<string, string>>;
+  inheritEnv?: boolean;
   /** Files the process's stdout and stderr are appended to (they outlive the engine). */
   stdoutFile: string;
   stderrFile: string;
