@@ -40,6 +40,7 @@ import { validateTaskExecutionIdentifier } from "../../validation/task-execution
 import { offloadLiteralMap } from "../execution/literal-data.js";
 import type { ManagerContext } from "../interfaces.js";
 import { alreadyInTerminalStateError, validateEventCluster } from "./event-errors.js";
+import { createExecutionClusterLookup } from "./execution-clusters.js";
 import { durationSince, occurredAtOf, reportedAtOf } from "./event-time.js";
 import { retryOnConcurrentUpdate } from "./retry-on-concurrent-update.js";
 import { nodePhaseOf } from "./phase-names.js";
@@ -81,6 +82,7 @@ export type NodeEventHandler = (
  * accepted. A dynamic workflow in the event is written to the blob store first.
  */
 export function createNodeEventHandler(deps: NodeEventDeps): NodeEventHandler {
+  const clusterOf = createExecutionClusterLookup(deps.repos.executions);
   return async (request) => {
     try {
       validateNodeEventRequest(request, deps.maxOutputSizeBytes);
@@ -89,9 +91,9 @@ export function createNodeEventHandler(deps: NodeEventDeps): NodeEventHandler {
     }
     const event = request.event ?? create(NodeExecutionEventSchema);
     const key = nodeExecutionKeyFromId(event.id);
-    let execution;
+    let cluster;
     try {
-      execution = await deps.repos.executions.get(key.executionId);
+      cluster = await clusterOf(key.executionId);
     } catch (error) {
       const cause = AloftError.from(error);
       throw new AloftError(
@@ -100,7 +102,7 @@ export function createNodeEventHandler(deps: NodeEventDeps): NodeEventHandler {
         { cause },
       );
     }
-    validateEventCluster(execution.cluster, event.producerId);
+    validateEventCluster(cluster, event.producerId);
     const dynamicReference = await uploadDynamicWorkflow(deps, event, key);
 
     await retryOnConcurrentUpdate(async () => {

@@ -29,6 +29,7 @@ import { validateTaskEventRequest } from "../../validation/task-execution-valida
 import { offloadLiteralMap } from "../execution/literal-data.js";
 import type { ManagerContext } from "../interfaces.js";
 import { alreadyInTerminalStateError, validateEventCluster } from "./event-errors.js";
+import { createExecutionClusterLookup } from "./execution-clusters.js";
 import { durationSince, occurredAtOf, reportedAtOf } from "./event-time.js";
 import { retryOnConcurrentUpdate } from "./retry-on-concurrent-update.js";
 import {
@@ -69,11 +70,12 @@ export type TaskEventHandler = (
  * update logs and metadata.
  */
 export function createTaskEventHandler(deps: TaskEventDeps): TaskEventHandler {
+  const clusterOf = createExecutionClusterLookup(deps.repos.executions);
   return async (request) => {
     validateTaskEventRequest(request, deps.maxOutputSizeBytes);
     const event = request.event!;
-    const execution = await deps.repos.executions.get(executionKeyFromId(event.parentNodeExecutionId?.executionId));
-    validateEventCluster(execution.cluster, event.producerId);
+    const cluster = await clusterOf(executionKeyFromId(event.parentNodeExecutionId?.executionId));
+    validateEventCluster(cluster, event.producerId);
     const key = taskExecutionKeyFromId(taskExecutionIdOf(event));
     await retryOnConcurrentUpdate(async () => {
       const existing = await deps.repos.taskExecutions.find(key);
