@@ -268,7 +268,7 @@ async function listOutputDirectory(blobs: BlobStore, dir: string): Promise<Outpu
   return { has: (uri) => Promise.resolve(files.has(uri)) };
 }
 
-/** propeller's `ValidateOutput`: `error.pb` wins; declared outputs must exist (`present` lists the output directory). */
+/** propeller's `ValidateOutput`: `error.pb` wins; declared outputs must exist (`present`: the output directory). */
 async function validateOutputs(
   ctx: NodeContext,
   template: TaskTemplate,

@@ -43,8 +43,9 @@ export function sandboxDirs(root: string): SandboxDirs {
 
 /**
  * Sandboxes kept for reuse: each an empty `work` directory and a stale `pid.json` (overwritten in place at
- * the next start, so reusing one allocates nothing; a stale record names no live process of its start time). Shared by the attempts of one plugin; the directory
- * `.clean` beside the sandboxes holds them, and outlives the engine.
+ * the next start, so reusing one allocates nothing; a stale record names no live process of its start
+ * time). Shared by the attempts of one plugin; the directory `.clean` beside the sandboxes holds them, and
+ * outlives the engine.
  */
 export class SandboxPool {
   readonly #dir: string;

@@ -52,10 +52,9 @@ interface AttemptFiles {
  * `file://` links to its stdout and stderr, without waiting for the fork: the round's events and save go on
  * meanwhile. A program that is not installed fails permanently at once, naming it (see ProgramLookup). A
  * process that could not start after all, or that exited, wakes the engine; the next round maps the exit as
- * the pod plugin maps the
- * primary container: exit 0 ⇒ Success (the engine then reads
- * `outputs.pb` / `error.pb`; with co-pilot, the output files are first uploaded as `outputs.pb`, or
- * `error.pb`), SIGKILL ⇒ retryable SYSTEM `Interrupted`, other exits ⇒ retryable USER with stderr's tail.
+ * the pod plugin maps the primary container: exit 0 ⇒ Success (the engine then reads `outputs.pb` /
+ * `error.pb`; with co-pilot, the output files are first uploaded as `outputs.pb`, or `error.pb`), SIGKILL ⇒
+ * retryable SYSTEM `Interrupted`, other exits ⇒ retryable USER with stderr's tail.
  *
  * After an engine restart the process is found again by its pid (and start time), from the sandbox's
  * record the launcher writes as soon as it started: still running ⇒ polled until it exits; gone ⇒ Success
@@ -156,7 +155,7 @@ export function createLocalProcessPlugin(options: LocalProcessPluginOptions = {}
     table.onExit(key, () => ctx.wake());
     const state: RunningState = {
       phase: "running",
-      ...(launch.argv[0] === undefined ? {} : { program: launch.argv[0] }),
+      ...(program === "" ? {} : { program }),
       sandbox: key,
       stdoutFile: files.stdoutFile,
       stderrFile: files.stderrFile,
