@@ -5,7 +5,7 @@
  * but the code archive is unpacked once per bundle (`installCodeArchive` skips an archive already in place)
  * and the task modules are imported once (Node's module cache), so a task costs an IPC round trip.
  *
- * The messages (the engine's `plugins/ts-worker/worker-protocol.ts` declares the same shapes):
+ * The messages (declared by the engine's `plugins/ts-worker/worker-protocol.ts`):
  * worker → engine `{ type: "ready" }` once listening, then `{ type: "done", runId, exitCode }` per run;
  * engine → worker `{ type: "run", runId, argv, env, codeDir? }` and `{ type: "abort", runId, reason }`.
  * The worker exits when the IPC channel closes (the engine is gone).
@@ -21,28 +21,9 @@
  */
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import type { WorkerAbortMessage, WorkerReply, WorkerRunMessage } from "@aloft/engine";
 import { executeTaskEntrypoint } from "./execute-task-entrypoint.js";
 import { fastExecuteEntrypoint } from "./fast-execute-entrypoint.js";
-
-/** Engine → worker: run a task (container args with Flyte's templates rendered). */
-export interface WorkerRunMessage {
-  type: "run";
-  runId: string;
-  argv: string[];
-  env: Record<string, string>;
-  /** Where a non-fast task's code is. @default the worker's cwd */
-  codeDir?: string;
-}
-
-/** Engine → worker: abort the running task (its `ctx.signal`). */
-export interface WorkerAbortMessage {
-  type: "abort";
-  runId: string;
-  reason: string;
-}
-
-/** Worker → engine. `exitCode` is what the bin would have exited with. */
-export type WorkerReply = { type: "ready" } | { type: "done"; runId: string; exitCode: number };
 
 /** What {@link startTaskWorker} talks through: the IPC channel of the process by default. */
 export interface TaskWorkerChannel {

@@ -1,7 +1,7 @@
 /**
  * The messages between the ts-worker plugin and a warm worker process, over Node's IPC channel
- * (`child_process.fork`). The SDK's worker entry (`@aloft/sdk/worker`) speaks the other side; the engine
- * does not import the SDK, so both sides declare these shapes, and this comment is the contract:
+ * (`child_process.fork`). The SDK's worker entry (`@aloft/sdk/worker`) speaks the other side with these types;
+ * this comment is the contract:
  *
  * 1. The worker sends `ready` once it listens.
  * 2. The plugin sends `run` (one at a time per worker): the container args of a `ts-task` with Flyte's
@@ -22,7 +22,7 @@ export interface WorkerRunMessage {
   /** Rendered container args, starting with `aloft-fast-execute` or `aloft-execute`. */
   argv: string[];
   env: Record<string, string>;
-  /** Where a non-fast task's code is (a checkout or unpacked bundle). */
+  /** Where a non-fast task's code is (a checkout or unpacked bundle); the worker's cwd when absent. */
   codeDir?: string;
 }
 
