@@ -21,7 +21,7 @@ import { Writable } from "node:stream";
 import { create } from "@bufbuild/protobuf";
 import { compileAdminConfig, createAdminLogger } from "@aloft/admin";
 import { startPlatform, type Platform } from "@aloft/cli";
-import { integerLiteral, integerType, collectionType } from "@aloft/idl";
+import { collectionType, integerLiteral, integerType, TERMINAL_WORKFLOW_PHASES } from "@aloft/idl";
 import { WorkflowExecution_Phase } from "@aloft/idl/gen/flyteidl/core/execution_pb";
 import { type Identifier, IdentifierSchema, ResourceType } from "@aloft/idl/gen/flyteidl/core/identifier_pb";
 import { type BindingData, BindingDataSchema, type LiteralMap } from "@aloft/idl/gen/flyteidl/core/literals_pb";
@@ -43,12 +43,6 @@ type Scenario = "single" | "chain" | "fanout" | "map" | "concurrent";
 const PROJECT = "flytesnacks";
 const DOMAIN = "development";
 const VERSION = "bench";
-const TERMINAL = new Set([
-  WorkflowExecution_Phase.SUCCEEDED,
-  WorkflowExecution_Phase.FAILED,
-  WorkflowExecution_Phase.ABORTED,
-  WorkflowExecution_Phase.TIMED_OUT,
-]);
 
 interface Result {
   name: string;
@@ -246,7 +240,7 @@ async function startBench(): Promise<Bench> {
         const check = () => {
           void executions.getExecution({ id: executionId } as never, context).then((execution) => {
             const phase = execution.closure?.phase ?? WorkflowExecution_Phase.UNDEFINED;
-            if (TERMINAL.has(phase)) {
+            if (TERMINAL_WORKFLOW_PHASES.has(phase)) {
               unsubscribe();
               resolve(phase);
             }

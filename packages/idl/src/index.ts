@@ -23,6 +23,7 @@
  * ```
  */
 export { Code, codeToString } from "./code.js";
+export { TERMINAL_NODE_PHASES, TERMINAL_TASK_PHASES, TERMINAL_WORKFLOW_PHASES } from "./execution-phases.js";
 export { AloftError, capMessage, MAX_ERROR_MESSAGE_BYTES } from "./aloft-error.js";
 export type { AloftErrorOptions } from "./aloft-error.js";
 export { literalTypeToString } from "./literal-type-format.js";

@@ -1,16 +1,9 @@
 /**
  * Notification checks for launch plans and executions (flyteadmin `notifications_validator.go`).
  */
+import { TERMINAL_WORKFLOW_PHASES } from "@aloft/idl";
 import type { Notification } from "@aloft/idl/gen/flyteidl/admin/common_pb";
-import { WorkflowExecution_Phase } from "@aloft/idl/gen/flyteidl/core/execution_pb";
 import { invalidArgumentFor, missingArgument } from "./field-validation.js";
-
-const TERMINAL_PHASES: ReadonlySet<WorkflowExecution_Phase> = new Set([
-  WorkflowExecution_Phase.SUCCEEDED,
-  WorkflowExecution_Phase.FAILED,
-  WorkflowExecution_Phase.TIMED_OUT,
-  WorkflowExecution_Phase.ABORTED,
-]);
 
 /**
  * Each notification is an email, Slack or PagerDuty notification with at least one non-empty recipient, and
@@ -27,7 +20,7 @@ export function validateNotifications(notifications: readonly Notification[]): v
     if (recipients.length === 0) throw missingArgument("recipients");
     if (recipients.some((recipient) => recipient === "")) throw missingArgument("recipient");
     for (const phase of notification.phases) {
-      if (!TERMINAL_PHASES.has(phase)) throw invalidArgumentFor("phase");
+      if (!TERMINAL_WORKFLOW_PHASES.has(phase)) throw invalidArgumentFor("phase");
     }
   }
 }

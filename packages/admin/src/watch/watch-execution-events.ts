@@ -2,6 +2,7 @@
  * One watch of one execution, transport-free: the snapshot, then each change as admin stored it, then `end`. The
  * gRPC service and the Server-Sent Events route both serve this stream.
  */
+import { TERMINAL_WORKFLOW_PHASES } from "@aloft/idl";
 import { createHash } from "node:crypto";
 import { create, type DescMessage, type MessageShape, toBinary } from "@bufbuild/protobuf";
 import {
@@ -13,7 +14,6 @@ import { type Execution, ExecutionSchema } from "@aloft/idl/gen/flyteidl/admin/e
 import { type NodeExecution, NodeExecutionSchema } from "@aloft/idl/gen/flyteidl/admin/node_execution_pb";
 import { type TaskExecution, TaskExecutionSchema } from "@aloft/idl/gen/flyteidl/admin/task_execution_pb";
 import { WorkflowExecution_Phase } from "@aloft/idl/gen/flyteidl/core/execution_pb";
-import { TERMINAL_WORKFLOW_PHASES } from "../managers/events/workflow-event.js";
 import type { ExecutionKey } from "../repositories/keys.js";
 import { nodeExecutionKeyFromId, taskExecutionKeyFromId } from "../transformers/identifier-transformer.js";
 import type { ExecutionChange } from "./execution-change.js";

@@ -13,7 +13,7 @@ import { readFile, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { create } from "@bufbuild/protobuf";
 import { createDatabase } from "@aloft/db";
-import { literalMapFromJs, literalMapToJs } from "@aloft/idl";
+import { literalMapFromJs, literalMapToJs, TERMINAL_WORKFLOW_PHASES } from "@aloft/idl";
 import { TaskExecution_Phase, WorkflowExecution_Phase } from "@aloft/idl/gen/flyteidl/core/execution_pb";
 import { ResourceType } from "@aloft/idl/gen/flyteidl/core/identifier_pb";
 import { LiteralTypeSchema, SimpleType } from "@aloft/idl/gen/flyteidl/core/types_pb";
@@ -93,13 +93,6 @@ async function logLines(file: string): Promise<string[]> {
   return text.split("\n").filter((line) => line !== "");
 }
 
-const TERMINAL = new Set([
-  WorkflowExecution_Phase.SUCCEEDED,
-  WorkflowExecution_Phase.FAILED,
-  WorkflowExecution_Phase.ABORTED,
-  WorkflowExecution_Phase.TIMED_OUT,
-]);
-
 /** Polls admin until every execution of `names` is terminal; throws with their phases after `patienceMs`. */
 async function waitForAll(
   admin: Client<typeof AdminService>,
@@ -111,7 +104,7 @@ async function waitForAll(
     const listed = await admin.listExecutions({ id: { project: PROJECT, domain: DOMAIN }, limit: 200 });
     const byName = new Map(listed.executions.map((e) => [e.id!.name, e]));
     const pending = names.filter(
-      (n) => !TERMINAL.has(byName.get(n)?.closure?.phase ?? WorkflowExecution_Phase.UNDEFINED),
+      (n) => !TERMINAL_WORKFLOW_PHASES.has(byName.get(n)?.closure?.phase ?? WorkflowExecution_Phase.UNDEFINED),
     );
     if (pending.length === 0) return byName;
     if (Date.now() > giveUpAt) {

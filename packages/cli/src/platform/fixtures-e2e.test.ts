@@ -7,7 +7,7 @@
  * records for the node that failed.
  */
 import { join } from "node:path";
-import { literalMapFromJs } from "@aloft/idl";
+import { literalMapFromJs, TERMINAL_WORKFLOW_PHASES } from "@aloft/idl";
 import type { Execution } from "@aloft/idl/gen/flyteidl/admin/execution_pb";
 import type { NodeExecution } from "@aloft/idl/gen/flyteidl/admin/node_execution_pb";
 import {
@@ -153,19 +153,12 @@ async function start(launch: FixtureLaunch): Promise<Execution> {
   return waitForTerminal(created.id!);
 }
 
-const TERMINAL = new Set([
-  WorkflowExecution_Phase.SUCCEEDED,
-  WorkflowExecution_Phase.FAILED,
-  WorkflowExecution_Phase.ABORTED,
-  WorkflowExecution_Phase.TIMED_OUT,
-]);
-
 /** Polls admin until the execution is terminal; throws (with its node phases) instead of hanging past 60 s. */
 async function waitForTerminal(id: WorkflowExecutionIdentifier): Promise<Execution> {
   const giveUpAt = Date.now() + 60_000;
   for (;;) {
     const execution = await live.admin.getExecution({ id });
-    if (TERMINAL.has(execution.closure?.phase ?? WorkflowExecution_Phase.UNDEFINED)) return execution;
+    if (TERMINAL_WORKFLOW_PHASES.has(execution.closure?.phase ?? WorkflowExecution_Phase.UNDEFINED)) return execution;
     if (Date.now() > giveUpAt) {
       const nodes = await allNodeExecutions(id);
       const phases = nodes.map((n) => `${n.id?.nodeId}: ${NodeExecution_Phase[n.closure?.phase ?? 0]}`);

@@ -4,6 +4,7 @@
  * tests need around it: packaging and registering through the real CLI, launching executions over gRPC and waiting
  * for them to finish.
  */
+import { TERMINAL_WORKFLOW_PHASES } from "@aloft/idl";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import { compileAdminConfig, createAdminLogger } from "@aloft/admin";
@@ -37,13 +38,6 @@ export interface StartLivePlatformOptions {
   plugins?: readonly TaskPlugin[];
   databaseUrl?: string;
 }
-
-const TERMINAL = new Set([
-  WorkflowExecution_Phase.SUCCEEDED,
-  WorkflowExecution_Phase.FAILED,
-  WorkflowExecution_Phase.ABORTED,
-  WorkflowExecution_Phase.TIMED_OUT,
-]);
 
 export async function startLivePlatform(options: StartLivePlatformOptions = {}): Promise<LivePlatform> {
   const temp = options.dir === undefined ? await makeTempDir("aloft-platform-") : undefined;
@@ -79,7 +73,8 @@ export async function startLivePlatform(options: StartLivePlatformOptions = {}):
       // Polls admin, as a client would without the watch API; the engine itself is woken by notifications.
       for (;;) {
         const execution = await admin.getExecution({ id });
-        if (TERMINAL.has(execution.closure?.phase ?? WorkflowExecution_Phase.UNDEFINED)) return execution;
+        if (TERMINAL_WORKFLOW_PHASES.has(execution.closure?.phase ?? WorkflowExecution_Phase.UNDEFINED))
+          return execution;
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
     },

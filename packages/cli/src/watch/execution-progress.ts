@@ -3,6 +3,7 @@
  * order they appeared, the latest attempt of each task node, and (when known) the workflow's own nodes, which give
  * the progress total before the engine has reported them all.
  */
+import { TERMINAL_NODE_PHASES, TERMINAL_WORKFLOW_PHASES } from "@aloft/idl";
 import type { WatchExecutionEvent } from "@aloft/idl/gen/aloft/admin/watch_pb";
 import type { Execution } from "@aloft/idl/gen/flyteidl/admin/execution_pb";
 import type { NodeExecution } from "@aloft/idl/gen/flyteidl/admin/node_execution_pb";
@@ -12,22 +13,6 @@ import type { Duration, Timestamp } from "@bufbuild/protobuf/wkt";
 
 /** Propeller reports these around every workflow; consoles do not show them. */
 const HIDDEN_NODES: ReadonlySet<string> = new Set(["start-node", "end-node"]);
-
-const TERMINAL_NODE_PHASES: ReadonlySet<NodeExecution_Phase> = new Set([
-  NodeExecution_Phase.SUCCEEDED,
-  NodeExecution_Phase.FAILED,
-  NodeExecution_Phase.TIMED_OUT,
-  NodeExecution_Phase.ABORTED,
-  NodeExecution_Phase.SKIPPED,
-  NodeExecution_Phase.RECOVERED,
-]);
-
-const TERMINAL_WORKFLOW_PHASES: ReadonlySet<WorkflowExecution_Phase> = new Set([
-  WorkflowExecution_Phase.SUCCEEDED,
-  WorkflowExecution_Phase.FAILED,
-  WorkflowExecution_Phase.TIMED_OUT,
-  WorkflowExecution_Phase.ABORTED,
-]);
 
 /** One node as followers show it. */
 export interface NodeProgress {

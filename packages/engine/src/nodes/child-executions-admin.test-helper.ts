@@ -7,7 +7,7 @@
  */
 import { create } from "@bufbuild/protobuf";
 import { timestampNow } from "@bufbuild/protobuf/wkt";
-import { AloftError } from "@aloft/idl";
+import { AloftError, TERMINAL_WORKFLOW_PHASES } from "@aloft/idl";
 import { LaunchPlanSchema } from "@aloft/idl/gen/flyteidl/admin/launch_plan_pb";
 import {
   ExecutionCreateResponseSchema,
@@ -51,13 +51,6 @@ export interface ChildExecutionsAdmin {
   /** Hands an execution to the engine as admin does and remembers its request (for recovery). */
   submit(request: ExecutionRequest): Promise<void>;
 }
-
-const TERMINAL = new Set([
-  WorkflowExecution_Phase.SUCCEEDED,
-  WorkflowExecution_Phase.FAILED,
-  WorkflowExecution_Phase.ABORTED,
-  WorkflowExecution_Phase.TIMED_OUT,
-]);
 
 export function createChildExecutionsAdmin(
   plane: RecordingControlPlane,
@@ -164,7 +157,8 @@ export function createChildExecutionsAdmin(
         const name = request.id?.name ?? "";
         const phase = plane.phaseOf(name);
         if (phase === undefined) throw AloftError.notFound(`execution ${name} not found`);
-        if (TERMINAL.has(phase)) throw AloftError.failedPrecondition(`execution ${name} has already ended`);
+        if (TERMINAL_WORKFLOW_PHASES.has(phase))
+          throw AloftError.failedPrecondition(`execution ${name} has already ended`);
         terminated.push(request);
         await target().executor.abort({
           executionId: request.id!,

@@ -6,7 +6,7 @@
  * failures. Signals are kept in memory and set by the test. The real admin is wired in by e2e tests.
  */
 import { create, type Message } from "@bufbuild/protobuf";
-import { AloftError, Code } from "@aloft/idl";
+import { AloftError, Code, TERMINAL_NODE_PHASES, TERMINAL_TASK_PHASES, TERMINAL_WORKFLOW_PHASES } from "@aloft/idl";
 import {
   EventErrorAlreadyInTerminalStateSchema,
   EventFailureReasonSchema,
@@ -27,22 +27,6 @@ import type {
   WorkflowExecutionEvent,
 } from "@aloft/idl/gen/flyteidl/event/event_pb";
 import type { AdminApi, ControlPlane } from "../control-plane/control-plane.js";
-
-const TERMINAL_WORKFLOW = new Set([
-  WorkflowExecution_Phase.SUCCEEDED,
-  WorkflowExecution_Phase.FAILED,
-  WorkflowExecution_Phase.ABORTED,
-  WorkflowExecution_Phase.TIMED_OUT,
-]);
-const TERMINAL_NODE = new Set([
-  NodeExecution_Phase.SUCCEEDED,
-  NodeExecution_Phase.FAILED,
-  NodeExecution_Phase.ABORTED,
-  NodeExecution_Phase.SKIPPED,
-  NodeExecution_Phase.TIMED_OUT,
-  NodeExecution_Phase.RECOVERED,
-]);
-const TERMINAL_TASK = new Set([TaskExecution_Phase.SUCCEEDED, TaskExecution_Phase.FAILED, TaskExecution_Phase.ABORTED]);
 
 export type EventKind = "workflow" | "node" | "task";
 
@@ -141,7 +125,7 @@ export function createRecordingControlPlane(options: RecordingControlPlaneOption
         if (event.phase !== WorkflowExecution_Phase.QUEUED && current === event.phase) {
           throw AloftError.alreadyExists(`This phase ${WorkflowExecution_Phase[current]} was already recorded`);
         }
-        if (TERMINAL_WORKFLOW.has(current)) {
+        if (TERMINAL_WORKFLOW_PHASES.has(current)) {
           throw terminalError(
             `Invalid phase change from ${WorkflowExecution_Phase[current]}`,
             WorkflowExecution_Phase[current]!,
@@ -150,7 +134,7 @@ export function createRecordingControlPlane(options: RecordingControlPlaneOption
         if (current === WorkflowExecution_Phase.RUNNING && event.phase === WorkflowExecution_Phase.QUEUED) {
           throw AloftError.failedPrecondition("Cannot go from RUNNING to QUEUED");
         }
-        if (current === WorkflowExecution_Phase.ABORTING && !TERMINAL_WORKFLOW.has(event.phase)) {
+        if (current === WorkflowExecution_Phase.ABORTING && !TERMINAL_WORKFLOW_PHASES.has(event.phase)) {
           throw AloftError.failedPrecondition("Invalid phase change from aborting");
         }
         workflowPhases.set(name, event.phase);
@@ -164,7 +148,7 @@ export function createRecordingControlPlane(options: RecordingControlPlaneOption
         const key = `${event.id?.executionId?.name}/${event.id?.nodeId}/${event.retryGroup}`;
         const current = nodePhases.get(key);
         if (current === event.phase) throw AloftError.alreadyExists("This phase was already recorded");
-        if (current !== undefined && TERMINAL_NODE.has(current)) {
+        if (current !== undefined && TERMINAL_NODE_PHASES.has(current)) {
           throw terminalError("Invalid phase change", NodeExecution_Phase[current]!);
         }
         nodePhases.set(key, event.phase);
@@ -181,7 +165,7 @@ export function createRecordingControlPlane(options: RecordingControlPlaneOption
           if (current.phase === event.phase && event.phaseVersion <= current.version) {
             throw AloftError.alreadyExists("This phase was already recorded");
           }
-          if (TERMINAL_TASK.has(current.phase))
+          if (TERMINAL_TASK_PHASES.has(current.phase))
             throw terminalError("Invalid phase change", TaskExecution_Phase[current.phase]!);
         }
         taskPhases.set(key, { phase: event.phase, version: event.phaseVersion });
@@ -233,7 +217,7 @@ export function createRecordingControlPlane(options: RecordingControlPlaneOption
     waitForTerminal(name, timeoutMs = 20_000) {
       return plane
         .waitForEvent(
-          () => TERMINAL_WORKFLOW.has(workflowPhases.get(name) ?? WorkflowExecution_Phase.UNDEFINED),
+          () => TERMINAL_WORKFLOW_PHASES.has(workflowPhases.get(name) ?? WorkflowExecution_Phase.UNDEFINED),
           timeoutMs,
         )
         .then(() => workflowPhases.get(name)!);

@@ -302,7 +302,7 @@ describeEachDialect("CreateNodeEvent", (db) => {
 
 describe("node event phases", () => {
   it("treats SKIPPED and RECOVERED as terminal besides the workflow's terminal phases", async () => {
-    const { TERMINAL_NODE_PHASES } = await import("./node-event.js");
+    const { TERMINAL_NODE_PHASES } = await import("@aloft/idl");
     expect([...TERMINAL_NODE_PHASES].map((p) => Phase[p]).sort()).toEqual([
       "ABORTED",
       "FAILED",

@@ -4,7 +4,7 @@
  */
 import { timestampToDbTime } from "@aloft/db";
 import { create } from "@bufbuild/protobuf";
-import { AloftError, Code } from "@aloft/idl";
+import { AloftError, Code, TERMINAL_NODE_PHASES } from "@aloft/idl";
 import {
   type NodeExecutionEventRequest,
   type NodeExecutionEventResponse,
@@ -44,16 +44,6 @@ import { createExecutionClusterLookup } from "./execution-clusters.js";
 import { durationSince, occurredAtOf, reportedAtOf } from "./event-time.js";
 import { retryOnConcurrentUpdate } from "./retry-on-concurrent-update.js";
 import { nodePhaseOf } from "./phase-names.js";
-
-/** Node phases after which nothing may change. */
-export const TERMINAL_NODE_PHASES: ReadonlySet<NodeExecution_Phase> = new Set([
-  NodeExecution_Phase.SUCCEEDED,
-  NodeExecution_Phase.FAILED,
-  NodeExecution_Phase.TIMED_OUT,
-  NodeExecution_Phase.ABORTED,
-  NodeExecution_Phase.SKIPPED,
-  NodeExecution_Phase.RECOVERED,
-]);
 
 /** What {@link createNodeEventHandler} reads. */
 export interface NodeEventDeps {

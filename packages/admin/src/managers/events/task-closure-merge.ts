@@ -2,6 +2,7 @@
  * How successive task events fold into one task execution closure (flyteadmin `transformers/task_execution.go`):
  * logs, reasons, custom info, and the external resources of array/map tasks.
  */
+import { TERMINAL_TASK_PHASES } from "@aloft/idl";
 import { create, type JsonObject, type JsonValue } from "@bufbuild/protobuf";
 import { ReasonSchema, type Reason } from "@aloft/idl/gen/flyteidl/admin/task_execution_pb";
 import { CatalogCacheStatus } from "@aloft/idl/gen/flyteidl/core/catalog_pb";
@@ -13,13 +14,6 @@ import {
   type TaskExecutionMetadata,
   TaskExecutionMetadata_InstanceClass,
 } from "@aloft/idl/gen/flyteidl/event/event_pb";
-
-/** Task phases after which nothing may change. */
-export const TERMINAL_TASK_PHASES: ReadonlySet<TaskExecution_Phase> = new Set([
-  TaskExecution_Phase.SUCCEEDED,
-  TaskExecution_Phase.FAILED,
-  TaskExecution_Phase.ABORTED,
-]);
 
 /**
  * The latest logs first, then earlier logs that no latest log replaces (same URI or same name), as names

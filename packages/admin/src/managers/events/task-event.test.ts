@@ -204,7 +204,7 @@ describeEachDialect("CreateTaskEvent", (db) => {
 
 describe("task event phases", () => {
   it("treats SUCCEEDED, FAILED and ABORTED as terminal", async () => {
-    const { TERMINAL_TASK_PHASES } = await import("./task-closure-merge.js");
+    const { TERMINAL_TASK_PHASES } = await import("@aloft/idl");
     expect([...TERMINAL_TASK_PHASES].map((p) => Phase[p]).sort()).toEqual(["ABORTED", "FAILED", "SUCCEEDED"]);
   });
 });

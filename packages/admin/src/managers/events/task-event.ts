@@ -4,7 +4,7 @@
  */
 import { type DbTime, timestampToDbTime } from "@aloft/db";
 import { create } from "@bufbuild/protobuf";
-import { AloftError, Code } from "@aloft/idl";
+import { AloftError, Code, TERMINAL_TASK_PHASES } from "@aloft/idl";
 import {
   type TaskExecutionEventRequest,
   type TaskExecutionEventResponse,
@@ -40,7 +40,6 @@ import {
   mergeTaskMetadata,
   reasonsOf,
   sortExternalResources,
-  TERMINAL_TASK_PHASES,
 } from "./task-closure-merge.js";
 import { taskPhaseOf } from "./phase-names.js";
 

@@ -296,7 +296,7 @@ describeEachDialect("CreateWorkflowEvent", (db) => {
 
 describe("workflow event phases", () => {
   it("treats SUCCEEDED, FAILED, TIMED_OUT and ABORTED as terminal", async () => {
-    const { TERMINAL_WORKFLOW_PHASES } = await import("./workflow-event.js");
+    const { TERMINAL_WORKFLOW_PHASES } = await import("@aloft/idl");
     expect([...TERMINAL_WORKFLOW_PHASES].map((p) => Phase[p]).sort()).toEqual([
       "ABORTED",
       "FAILED",

@@ -5,7 +5,7 @@
  */
 import { timestampToDbTime } from "@aloft/db";
 import { create } from "@bufbuild/protobuf";
-import { AloftError, Code } from "@aloft/idl";
+import { AloftError, Code, TERMINAL_WORKFLOW_PHASES } from "@aloft/idl";
 import type { Notification } from "@aloft/idl/gen/flyteidl/admin/common_pb";
 import {
   type WorkflowExecutionEventRequest,
@@ -43,14 +43,6 @@ import {
 import { durationSince } from "./event-time.js";
 import { retryOnConcurrentUpdate } from "./retry-on-concurrent-update.js";
 import { workflowPhaseOf } from "./phase-names.js";
-
-/** Workflow phases after which nothing may change. */
-export const TERMINAL_WORKFLOW_PHASES: ReadonlySet<WorkflowExecution_Phase> = new Set([
-  WorkflowExecution_Phase.SUCCEEDED,
-  WorkflowExecution_Phase.FAILED,
-  WorkflowExecution_Phase.TIMED_OUT,
-  WorkflowExecution_Phase.ABORTED,
-]);
 
 /** The phases while which a QUEUED event may move an execution to another cluster. */
 const CLUSTER_REASSIGNABLE = new Set(["UNDEFINED", "QUEUED"]);

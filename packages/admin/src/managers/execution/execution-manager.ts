@@ -4,7 +4,7 @@
  */
 import { create } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
-import { AloftError, Code } from "@aloft/idl";
+import { AloftError, Code, TERMINAL_WORKFLOW_PHASES } from "@aloft/idl";
 import {
   AbortMetadataSchema,
   type Execution,
@@ -37,11 +37,7 @@ import {
 import { listInputFrom, pageTokenAfter } from "../../validation/list-input.js";
 import { alreadyInTerminalStateError } from "../events/event-errors.js";
 import { retryOnConcurrentUpdate } from "../events/retry-on-concurrent-update.js";
-import {
-  TERMINAL_WORKFLOW_PHASES,
-  createWorkflowEventHandler,
-  type NotificationPublisher,
-} from "../events/workflow-event.js";
+import { createWorkflowEventHandler, type NotificationPublisher } from "../events/workflow-event.js";
 import type { ExecutionManager, ManagerContext } from "../interfaces.js";
 import { launchExecution, type LaunchExecutionDeps } from "./launch-execution.js";
 import { fetchInputs, fetchOutputs, offloadLiteralMap, type RemoteDataSettings } from "./literal-data.js";
