@@ -18,6 +18,7 @@ import { LiteralMapSchema, type LiteralMap } from "@aloft/idl/gen/flyteidl/core/
 import type { DataLoadingConfig, TaskTemplate } from "@aloft/idl/gen/flyteidl/core/tasks_pb";
 import { renderCommandTemplates } from "../../semantics/render-command-templates.js";
 import { messageOf } from "../../semantics/execution-errors.js";
+import { commandTemplatePaths } from "../command-template-paths.js";
 import type { TaskExecutionContext } from "../task-plugin.js";
 import {
   applyResourceOverrides,
@@ -371,16 +372,7 @@ export async function buildPod(ctx: TaskExecutionContext, options: CompiledK8sPo
     render: (templates) => {
       if (templates === undefined) return undefined;
       try {
-        return renderCommandTemplates(templates, inputs ?? create(LiteralMapSchema, {}), {
-          input: ctx.paths.inputs,
-          inputPrefix: ctx.paths.inputPrefix,
-          outputPrefix: ctx.paths.outputPrefix,
-          rawOutputDataPrefix: ctx.paths.rawOutputPrefix,
-          checkpointOutputPrefix: ctx.paths.checkpointPrefix,
-          prevCheckpointPrefix: ctx.paths.prevCheckpointPrefix,
-          generatedName: ctx.generatedName,
-          namespace: ctx.namespace,
-        });
+        return renderCommandTemplates(templates, inputs ?? create(LiteralMapSchema, {}), commandTemplatePaths(ctx));
       } catch (e) {
         throw new PodBuildError(messageOf(e));
       }

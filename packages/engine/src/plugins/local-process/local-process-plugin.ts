@@ -6,11 +6,15 @@
  */
 import { open } from "node:fs/promises";
 import { join } from "node:path";
-import { TaskLog_MessageFormat, TaskLogSchema, type TaskLog } from "@aloft/idl/gen/flyteidl/core/execution_pb";
 import { ExecutionError_ErrorKind } from "@aloft/idl/gen/flyteidl/core/execution_pb";
-import { create } from "@bufbuild/protobuf";
-import { errorPath, fileUri, futuresPath, outputsPath } from "@aloft/storage";
 import { executionError } from "../../semantics/execution-errors.js";
+import {
+  attemptLeftResult,
+  attemptLogFiles,
+  attemptLogs,
+  type AttemptLogFiles,
+  localAttemptName,
+} from "../local-attempt-files.js";
 import { allocationToken } from "../resources/allocation-token.js";
 import { PluginPhase, type PhaseInfo, type TaskExecutionContext, type TaskPlugin } from "../task-plugin.js";
 import {
@@ -37,10 +41,8 @@ export interface LocalProcessPlugin extends TaskPlugin {
 }
 
 /** An attempt's files: its sandbox and its log files. */
-interface AttemptFiles {
+interface AttemptFiles extends AttemptLogFiles {
   dirs: SandboxDirs;
-  stdoutFile: string;
-  stderrFile: string;
 }
 
 /**
@@ -71,35 +73,17 @@ export function createLocalProcessPlugin(options: LocalProcessPluginOptions = {}
   /** Liveness pollers of processes found running after a restart, by sandbox. */
   const recoveryPollers = new Map<string, ReturnType<typeof setInterval>>();
 
-  const filesOf = (ctx: TaskExecutionContext): AttemptFiles => {
-    const exec = ctx.workflowExecutionId;
-    const name = `${exec.project}-${exec.domain}-${ctx.generatedName}`;
-    return {
-      dirs: sandboxDirs(join(sandboxesDir, name)),
-      stdoutFile: join(opts.logDir, `${name}.stdout.log`),
-      stderrFile: join(opts.logDir, `${name}.stderr.log`),
-    };
-  };
+  const filesOf = (ctx: TaskExecutionContext): AttemptFiles => ({
+    dirs: sandboxDirs(join(sandboxesDir, localAttemptName(ctx))),
+    ...attemptLogFiles(ctx, opts.logDir),
+  });
 
   const tokenOf = (ctx: TaskExecutionContext) => allocationToken(ctx.taskExecutionId, ctx.generatedName);
-
-  const logsOf = (files: { stdoutFile: string; stderrFile: string }): TaskLog[] => [
-    create(TaskLogSchema, {
-      uri: fileUri(files.stdoutFile),
-      name: "stdout",
-      messageFormat: TaskLog_MessageFormat.UNKNOWN,
-    }),
-    create(TaskLogSchema, {
-      uri: fileUri(files.stderrFile),
-      name: "stderr",
-      messageFormat: TaskLog_MessageFormat.UNKNOWN,
-    }),
-  ];
 
   const running = (state: RunningState): PhaseInfo => ({
     phase: PluginPhase.Running,
     version: 0,
-    info: { logs: logsOf(state) },
+    info: { logs: attemptLogs(state) },
   });
 
   const start = async (ctx: TaskExecutionContext): Promise<PhaseInfo> => {
@@ -188,7 +172,7 @@ export function createLocalProcessPlugin(options: LocalProcessPluginOptions = {}
     const phase = processExitPhase(exit, {
       containerName: ctx.generatedName,
       stderrTail: exit.exitCode === 0 ? "" : await readTail(state.stderrFile),
-      info: { logs: logsOf(state) },
+      info: { logs: attemptLogs(state) },
     });
     if (phase.phase === PluginPhase.Success && state.copilotOutputDir !== undefined) {
       await uploadCopilotOutputs(ctx, state.copilotOutputDir);
@@ -227,10 +211,7 @@ export function createLocalProcessPlugin(options: LocalProcessPluginOptions = {}
       return running(state);
     }
     stopPolling(state.sandbox);
-    const outputPrefix = ctx.paths.outputPrefix;
-    for (const uri of [outputsPath(outputPrefix), errorPath(outputPrefix), futuresPath(outputPrefix)]) {
-      if (await ctx.blobs.exists(uri)) return { phase: PluginPhase.Success, info: { logs: logsOf(state) } };
-    }
+    if (await attemptLeftResult(ctx)) return { phase: PluginPhase.Success, info: { logs: attemptLogs(state) } };
     const message =
       recorded === undefined
         ? "the engine restarted before the task's process started"
@@ -239,7 +220,7 @@ export function createLocalProcessPlugin(options: LocalProcessPluginOptions = {}
       phase: PluginPhase.RetryableFailure,
       reason: message,
       error: executionError(ExecutionError_ErrorKind.SYSTEM, "Interrupted", message),
-      info: { logs: logsOf(state) },
+      info: { logs: attemptLogs(state) },
     };
   };
 

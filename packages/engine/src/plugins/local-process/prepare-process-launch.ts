@@ -16,6 +16,7 @@ import { taskTemplatePath, writeProto } from "@aloft/storage";
 import { replaceCopilotPaths, writeCopilotInputs } from "../../semantics/copilot-data.js";
 import { executionError, messageOf } from "../../semantics/execution-errors.js";
 import { renderCommandTemplates } from "../../semantics/render-command-templates.js";
+import { commandTemplatePaths } from "../command-template-paths.js";
 import { PluginPhase, type PhaseInfo, type TaskExecutionContext } from "../task-plugin.js";
 import type { SandboxDirs } from "./attempt-sandbox.js";
 import type { CompiledLocalProcessOptions } from "./local-process-options.js";
@@ -69,14 +70,7 @@ export async function renderTaskCommand(ctx: TaskExecutionContext, container: Co
   }
   try {
     return renderCommandTemplates(templates, inputs, {
-      input: ctx.paths.inputs,
-      inputPrefix: ctx.paths.inputPrefix,
-      outputPrefix: ctx.paths.outputPrefix,
-      rawOutputDataPrefix: ctx.paths.rawOutputPrefix,
-      checkpointOutputPrefix: ctx.paths.checkpointPrefix,
-      prevCheckpointPrefix: ctx.paths.prevCheckpointPrefix,
-      generatedName: ctx.generatedName,
-      namespace: ctx.namespace,
+      ...commandTemplatePaths(ctx),
       ...(templatePath === undefined ? {} : { taskTemplatePath: templatePath }),
     });
   } catch (e) {

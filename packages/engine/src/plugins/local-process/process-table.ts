@@ -4,7 +4,7 @@
  */
 import { constants } from "node:os";
 import { parseProcStat } from "./process-liveness.js";
-import { LaunchError, type LaunchedExit, ProcessLauncher } from "./process-launcher.js";
+import { LaunchError, type LaunchedExit, ProcessLauncher, type LaunchSpec } from "./process-launcher.js";
 
 /** How a process ended. */
 export interface ProcessExit {
@@ -19,20 +19,6 @@ export interface StartedProcess {
   pid: number;
   /** The start time in clock ticks since boot (Linux), to tell the process from a later one with its pid. */
   startTicks: number | undefined;
-}
-
-/** What {@link ProcessTable.start} runs. */
-export interface ProcessSpec {
-  argv: readonly string[];
-  cwd: string;
-  /** The environment, or with `inheritEnv` what is set over the engine's own. */
-  env: Readonly<Record<string, string>>;
-  inheritEnv?: boolean;
-  /** Files the process's stdout and stderr are appended to (they outlive the engine). */
-  stdoutFile: string;
-  stderrFile: string;
-  /** Where the process's pid is recorded as soon as it started (see LaunchSpec.pidFile). */
-  pidFile?: string;
 }
 
 /** Why a process could not start: the `errno` code (`ENOENT`, `EACCES`…) and Node's message. */
@@ -70,7 +56,7 @@ export class ProcessTable {
    * fork; {@link failureOf} tells when it did not start (SpawnError: program not found, not executable,
    * bad cwd), and {@link onExit} listeners hear of that as of an exit.
    */
-  start(key: string, spec: ProcessSpec): void {
+  start(key: string, spec: LaunchSpec): void {
     let resolveStarted: (started: StartedProcess | undefined) => void = () => undefined;
     const entry: Entry = {
       pid: 0,

@@ -7,15 +7,10 @@
 import { randomUUID } from "node:crypto";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import { create, type JsonValue } from "@bufbuild/protobuf";
-import {
-  ExecutionError_ErrorKind,
-  TaskLog_MessageFormat,
-  TaskLogSchema,
-  type TaskLog,
-} from "@aloft/idl/gen/flyteidl/core/execution_pb";
-import { errorPath, fileUri, futuresPath, outputsPath } from "@aloft/storage";
+import type { JsonValue } from "@bufbuild/protobuf";
+import { ExecutionError_ErrorKind, type TaskLog } from "@aloft/idl/gen/flyteidl/core/execution_pb";
 import { executionError } from "../../semantics/execution-errors.js";
+import { attemptLeftResult, attemptLogFiles, attemptLogs, localAttemptName } from "../local-attempt-files.js";
 import { createLocalProcessPlugin } from "../local-process/local-process-plugin.js";
 import { LaunchFailure, renderTaskCommand } from "../local-process/prepare-process-launch.js";
 import { processExitPhase } from "../local-process/process-exit-phase.js";
@@ -135,24 +130,6 @@ export function createTsWorkerPlugin(options: TsWorkerPluginOptions): TsWorkerPl
     taskTypes: opts.taskTypes,
   });
 
-  const attemptName = (ctx: TaskExecutionContext) => {
-    const exec = ctx.workflowExecutionId;
-    return `${exec.project}-${exec.domain}-${ctx.generatedName}`;
-  };
-
-  const logsOf = (files: { stdoutFile: string; stderrFile: string }): TaskLog[] => [
-    create(TaskLogSchema, {
-      uri: fileUri(files.stdoutFile),
-      name: "stdout",
-      messageFormat: TaskLog_MessageFormat.UNKNOWN,
-    }),
-    create(TaskLogSchema, {
-      uri: fileUri(files.stderrFile),
-      name: "stderr",
-      messageFormat: TaskLog_MessageFormat.UNKNOWN,
-    }),
-  ];
-
   const start = async (ctx: TaskExecutionContext): Promise<PhaseInfo> => {
     const target = ctx.template.target;
     if (target.case !== "container") throw new Error("unreachable: checked by wantsProcess");
@@ -167,9 +144,8 @@ export function createTsWorkerPlugin(options: TsWorkerPluginOptions): TsWorkerPl
     for (const kv of target.value.env) env[kv.key] = kv.value;
     Object.assign(env, ctx.env);
 
-    const name = attemptName(ctx);
-    const stdoutFile = join(opts.logDir, `${name}.stdout.log`);
-    const stderrFile = join(opts.logDir, `${name}.stderr.log`);
+    const name = localAttemptName(ctx);
+    const { stdoutFile, stderrFile } = attemptLogFiles(ctx, opts.logDir);
     await mkdir(opts.logDir, { recursive: true });
     const runId = `${name}-${randomUUID()}`;
     const started = pool.start(workerBundleKey(argv, opts.codeDir), {
@@ -191,7 +167,7 @@ export function createTsWorkerPlugin(options: TsWorkerPluginOptions): TsWorkerPl
     pool.cancelWait(name);
     pool.onFinish(runId, () => ctx.wake());
     ctx.setState({ mode: "worker", phase: "running", runId, stdoutFile, stderrFile, startedAtMs: Date.now() });
-    return { phase: PluginPhase.Running, version: 0, info: { logs: logsOf({ stdoutFile, stderrFile }) } };
+    return { phase: PluginPhase.Running, version: 0, info: { logs: attemptLogs({ stdoutFile, stderrFile }) } };
   };
 
   const finished = (ctx: TaskExecutionContext, outcome: RunOutcome, logs: TaskLog[]): PhaseInfo => {
@@ -224,16 +200,13 @@ export function createTsWorkerPlugin(options: TsWorkerPluginOptions): TsWorkerPl
     ctx: TaskExecutionContext,
     state: Extract<WorkerState, { phase: "running" }>,
   ): Promise<PhaseInfo> => {
-    const logs = logsOf(state);
+    const logs = attemptLogs(state);
     if (pool.has(state.runId)) {
       const outcome = pool.outcomeOf(state.runId);
       if (outcome === undefined) return { phase: PluginPhase.Running, version: 0, info: { logs } };
       return finished(ctx, outcome, logs);
     }
-    const outputPrefix = ctx.paths.outputPrefix;
-    for (const uri of [outputsPath(outputPrefix), errorPath(outputPrefix), futuresPath(outputPrefix)]) {
-      if (await ctx.blobs.exists(uri)) return { phase: PluginPhase.Success, info: { logs } };
-    }
+    if (await attemptLeftResult(ctx)) return { phase: PluginPhase.Success, info: { logs } };
     const message = "the engine restarted while the task ran on a TypeScript worker, and it left no outputs";
     return {
       phase: PluginPhase.RetryableFailure,
@@ -266,13 +239,13 @@ export function createTsWorkerPlugin(options: TsWorkerPluginOptions): TsWorkerPl
         await fallback.abort(processContext(ctx, state.process ?? undefined), reason);
         return;
       }
-      pool.cancelWait(attemptName(ctx));
+      pool.cancelWait(localAttemptName(ctx));
       if (state?.phase === "running") pool.abort(state.runId, reason);
     },
 
     async finalize(ctx) {
       const state = stateFromJson(ctx.state);
-      pool.cancelWait(attemptName(ctx));
+      pool.cancelWait(localAttemptName(ctx));
       if (state?.mode === "process") {
         await fallback.finalize(processContext(ctx, state.process ?? undefined));
         return;
