@@ -25,6 +25,7 @@ import { type Client, createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { sql } from "kysely";
 import pg from "pg";
+import { percentile } from "./lib/stats.js";
 
 type Dialect = "sqlite" | "postgres";
 
@@ -52,11 +53,6 @@ function parseDialects(argv: readonly string[]): Dialect[] {
     return [value];
   }
   return postgresUrl === undefined ? ["sqlite"] : ["sqlite", "postgres"];
-}
-
-function percentile(samples: readonly number[], p: number): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 }
 
 async function timed(times: number, fn: (i: number) => Promise<unknown>): Promise<number[]> {

@@ -28,6 +28,7 @@ import {
   type Node,
   type WorkflowTemplate,
 } from "@aloft/idl/gen/flyteidl/core/workflow_pb";
+import { median } from "./lib/stats.js";
 
 const FAN_OUT = 8;
 
@@ -112,11 +113,6 @@ function syntheticWorkflow(size: number): WorkflowTemplate {
 
 function promiseFromInput(): BindingData {
   return create(BindingDataSchema, { value: { case: "promise", value: { nodeId: "", var: "x" } } });
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
 }
 
 function measure(size: number, runs: number, targetMs: number): boolean {

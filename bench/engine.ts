@@ -36,6 +36,7 @@ import { type TaskTemplate, TaskTemplateSchema } from "@aloft/idl/gen/flyteidl/c
 import { AdminService } from "@aloft/idl/gen/flyteidl/service/admin_pb";
 import { type Client, createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
+import { median, percentile } from "./lib/stats.js";
 
 type Mode = "echo" | "process";
 type Scenario = "single" | "chain" | "fanout" | "map" | "concurrent";
@@ -64,15 +65,6 @@ const modes: Mode[] = (() => {
   return [value];
 })();
 const only = new Set((argValue("--only") ?? "single,chain,fanout,map,concurrent").split(",") as Scenario[]);
-
-function percentile(samples: readonly number[], p: number): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-}
-
-function median(samples: readonly number[]): number {
-  return percentile(samples, 50);
-}
 
 // --- Entities, built as flyteidl protos (what any SDK registers) ---
 

@@ -21,6 +21,7 @@ import { LiteralTypeSchema, SimpleType, type LiteralType } from "@aloft/idl/gen/
 import { NodeSchema, WorkflowTemplateSchema } from "@aloft/idl/gen/flyteidl/core/workflow_pb";
 // The local executor is not on a public entry point yet; read it from source (tsx compiles it).
 import { executeWorkflow, type LocalTaskRunner } from "../packages/sdk/src/local/index.js";
+import { median } from "./lib/stats.js";
 
 const SIZE = 1_000;
 const TARGET_MS = 200;
@@ -75,11 +76,6 @@ const closure = compiled.value;
 const outputs = literalMap({ o0: integerLiteral(1) });
 const runner: LocalTaskRunner = { runTask: async () => ({ kind: "outputs", outputs }) };
 const inputs = literalMap({ x: integerLiteral(1) });
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-}
 
 async function measure(label: string, maxParallelism: number, runs: number): Promise<boolean> {
   const times: number[] = [];

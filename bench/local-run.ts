@@ -11,17 +11,13 @@
  */
 import { dynamic, map, t, task, workflow } from "@aloft/sdk";
 import { executeRun, type RunTimings } from "@aloft/sdk/internal";
+import { median } from "./lib/stats.js";
 
 const SIZE = 1_000;
 const TARGET_MS = 200;
 const RUNS = 9;
 
 const noop = task({ name: "bench.noop", inputs: { x: t.int() }, output: t.int() }, ({ x }) => x);
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-}
 
 function ms(value: number): string {
   return `${value.toFixed(1).padStart(7)} ms`;
