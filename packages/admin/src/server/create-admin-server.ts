@@ -23,6 +23,7 @@ import { createWatchSseRoute, type WatchSseRoute } from "../watch/watch-sse-rout
 import { createBlobRoute } from "./blob-route.js";
 import { transportFromContentType, transportKey } from "./context-keys.js";
 import { createCors } from "./cors.js";
+import { createGrpcUnaryRoute } from "./grpc-unary-route.js";
 import { createHttpServer, type ListenAddress } from "./create-http-server.js";
 import { encodeGrpcMessage, respecGrpcMessage } from "./grpc-message.js";
 import { grpcProtoRegistries } from "./grpc-protos.js";
@@ -227,6 +228,16 @@ export function createAdminServer(options: AdminServerOptions): AdminServer {
     },
   });
 
+  const grpcUnary = createGrpcUnaryRoute({
+    invokers,
+    readMaxBytes: settings.grpc.maxMessageSizeBytes,
+    contextValues: () => {
+      const values = createContextValues();
+      values.set(transportKey, "grpc");
+      return values;
+    },
+  });
+
   const cors = settings.security.allowCors
     ? createCors({
         allowedOrigins: settings.security.allowedOrigins,
@@ -236,7 +247,9 @@ export function createAdminServer(options: AdminServerOptions): AdminServer {
     : undefined;
   const handler: NodeHandler = (req, res) => {
     if (cors !== undefined && cors(req, res) === "handled") return;
-    const contentType = req.headers["content-type"];
+    if (grpcUnary(req, res)) return;
+    // Media types are case-insensitive (connect matches them so).
+    const contentType = req.headers["content-type"]?.toLowerCase();
     if (contentType?.startsWith("application/grpc") && !contentType.startsWith("application/grpc-web")) {
       respecGrpcMessage(res);
     }

@@ -18,6 +18,7 @@ import { createServer as createNetServer, type AddressInfo, type Server as NetSe
 import { TLSSocket } from "node:tls";
 import type { Logger } from "pino";
 import type { NodeHandler, NodeRequest, NodeResponse } from "./node-types.js";
+import { createTurnQueue } from "./request-turns.js";
 
 const HTTP2_PREFACE = Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", "latin1");
 
@@ -64,6 +65,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   // HTTP/1 server tracks its own connections).
   const tlsHttp1 = new Map<TLSSocket, number>();
   let closing = false;
+  const turns = createTurnQueue();
 
   const endIfIdle = (socket: TLSSocket): void => {
     if (closing && tlsHttp1.get(socket) === 0) socket.end();
@@ -82,7 +84,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       }
     });
     if (closing && res instanceof ServerResponse) res.shouldKeepAlive = false;
-    options.handler(req as NodeRequest, response);
+    turns(() => options.handler(req as NodeRequest, response));
   };
 
   const trackSession = (session: Http2Session): void => {

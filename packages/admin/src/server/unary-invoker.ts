@@ -26,6 +26,15 @@ export interface UnaryCall {
   /** Aborted when the client goes away. */
   signal: AbortSignal;
   contextValues: ContextValues;
+  /** @default "rest" */
+  protocolName?: string;
+  /** The client's deadline (`grpc-timeout`), after which the call's signal aborts. */
+  timeoutMs?: number;
+  /**
+   * The reason the call's signal aborts with once the call is over. @default an AbortError DOMException, as
+   * connect; a shared reason saves building one per call.
+   */
+  completeReason?: unknown;
 }
 
 /** What a call produced. */
@@ -67,7 +76,8 @@ export function createUnaryInvoker(options: UnaryInvokerOptions): UnaryInvoker {
       const context = createHandlerContext({
         service,
         method,
-        protocolName: "rest",
+        protocolName: call.protocolName ?? "rest",
+        ...(call.timeoutMs === undefined ? {} : { timeoutMs: call.timeoutMs }),
         requestMethod: call.requestMethod,
         url: call.url,
         requestSignal: call.signal,
@@ -111,7 +121,7 @@ export function createUnaryInvoker(options: UnaryInvokerOptions): UnaryInvoker {
         return { message: response.message, responseHeader: response.header };
       } finally {
         // As connect does once a call completes: ends the deadline timer and tells the handler the call is over.
-        context.abort();
+        context.abort(call.completeReason);
       }
     },
   };
