@@ -65,7 +65,7 @@ export type {
   HandoffTables,
   NewExecutionQueueRow,
 } from "./handoff/handoff-schema.js";
-export { createExecutionQueueRepo } from "./handoff/execution-queue-repo.js";
+export { createExecutionQueueRepo, enqueueInsert } from "./handoff/execution-queue-repo.js";
 export type {
   ClaimInput,
   EnqueueInput,
@@ -81,6 +81,7 @@ export type {
   ExecutionRequest,
   ExecutionResponse,
   HandOffOptions,
+  PostgresQueueHandOff,
   TaskResources,
   WorkflowExecutor,
 } from "./handoff/workflow-executor.js";

@@ -479,10 +479,21 @@ async function containsObject(dir: string): Promise<boolean> {
   return false;
 }
 
+/**
+ * Temporary names are unique across processes sharing a folder (random once per process) and within one (a counter
+ * that wraps after 16 million writes, long after any temporary file is renamed or removed), 16 hex digits in all:
+ * asking the system for random bytes on every write cost more than the rest of a small write's naming.
+ */
+const TEMP_PROCESS_TAG = randomBytes(5).toString("hex");
+const TEMP_COUNTER_SPAN = 0x1000000;
+let tempCounter = 0;
+
 /** A fresh temporary path beside `path`; the name is cut so that it stays within NAME_MAX (255 bytes). */
 function tempPathFor(path: string): string {
   const name = posix.basename(path).slice(0, 60);
-  return posix.join(posix.dirname(path), `.${name}${TEMP_MARKER}${randomBytes(8).toString("hex")}`);
+  tempCounter = (tempCounter + 1) % TEMP_COUNTER_SPAN;
+  const suffix = `${TEMP_PROCESS_TAG}${tempCounter.toString(16).padStart(6, "0")}`;
+  return posix.join(posix.dirname(path), `.${name}${TEMP_MARKER}${suffix}`);
 }
 
 async function writeAll(fh: FileHandle, bytes: Uint8Array): Promise<void> {

@@ -1,6 +1,6 @@
-import { nowDbTime, inTransaction, withDbErrors } from "@aloft/db";
+import { type EnqueueInput, enqueueInsert, inTransaction, nowDbTime, withDbErrors } from "@aloft/db";
 import { AloftError } from "@aloft/idl";
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import type { Database, ExecutionRow, ExecutionRowUpdate, NewExecutionRow } from "../db/schema.js";
 import type { AdminDbExecutor } from "./admin-db-executor.js";
 import type { FilterExpression } from "./filters/filter-expression.js";
@@ -35,6 +35,20 @@ export interface ExecutionRepo {
    * @throws AloftError AlreadyExists when the execution name is taken in the project and domain.
    */
   create(execution: NewExecutionRow, tags?: readonly ExecutionTag[]): Promise<number>;
+  /**
+   * Inserts several executions and their tags in one transaction, one statement per table.
+   * @throws AloftError AlreadyExists when any of the names is taken (then none is inserted).
+   */
+  createMany(items: readonly { execution: NewExecutionRow; tags: readonly ExecutionTag[] }[]): Promise<void>;
+  /**
+   * PostgreSQL only: {@link createMany} together with the engine hand-off's queue rows, and a `NOTIFY` on `channel`,
+   * in one statement (data-modifying CTEs: atomic without a transaction of several round trips).
+   * @throws AloftError AlreadyExists when any of the names is taken (then nothing is written).
+   */
+  createManyWithQueuedHandOff(
+    items: readonly { execution: NewExecutionRow; tags: readonly ExecutionTag[] }[],
+    handOff: { queue: readonly EnqueueInput[]; channel: string },
+  ): Promise<void>;
   /** @throws AloftError NotFound "missing entity of type execution with identifier …". */
   get(key: ExecutionKey): Promise<ExecutionRow>;
   /** The execution, or undefined. */
@@ -59,33 +73,82 @@ export interface ExecutionRepo {
   listTags(key: ExecutionKey): Promise<ExecutionTag[]>;
 }
 
+/** The row with `created_at`/`updated_at` filled in when the caller left them out. */
+function withTimes(execution: NewExecutionRow): NewExecutionRow {
+  const now = nowDbTime();
+  return { ...execution, created_at: execution.created_at ?? now, updated_at: execution.updated_at ?? now };
+}
+
+/** The tags of `items`, in one statement (none when there are none). */
+async function insertTags(
+  executor: AdminDbExecutor,
+  items: readonly { execution: NewExecutionRow; tags: readonly ExecutionTag[] }[],
+): Promise<void> {
+  const rows = tagRows(items);
+  if (rows.length > 0) await executor.insertInto("execution_tags").values(rows).execute();
+}
+
+/** The `execution_tags` rows of `items`. */
+function tagRows(items: readonly { execution: NewExecutionRow; tags: readonly ExecutionTag[] }[]) {
+  return items.flatMap(({ execution, tags }) =>
+    tags.map((tag) => ({
+      execution_project: execution.execution_project,
+      execution_domain: execution.execution_domain,
+      execution_name: execution.execution_name,
+      key: tag.key,
+      value: tag.value,
+      created_at: execution.created_at!,
+      updated_at: execution.updated_at!,
+    })),
+  );
+}
+
 /** The Kysely {@link ExecutionRepo}. */
 export function createExecutionRepo(db: AdminDbExecutor): ExecutionRepo {
   return withDbErrors<ExecutionRepo>({
     async create(execution, tags = []) {
-      const now = nowDbTime();
-      const row = { ...execution, created_at: execution.created_at ?? now, updated_at: execution.updated_at ?? now };
+      const row = withTimes(execution);
       const insert = async (executor: AdminDbExecutor): Promise<number> => {
         const { id } = await executor.insertInto("executions").values(row).returning("id").executeTakeFirstOrThrow();
-        if (tags.length > 0) {
-          await executor
-            .insertInto("execution_tags")
-            .values(
-              tags.map((tag) => ({
-                execution_project: execution.execution_project,
-                execution_domain: execution.execution_domain,
-                execution_name: execution.execution_name,
-                key: tag.key,
-                value: tag.value,
-                created_at: row.created_at,
-                updated_at: row.updated_at,
-              })),
-            )
-            .execute();
-        }
+        await insertTags(executor, [{ execution: row, tags }]);
         return id;
       };
       return tags.length === 0 ? insert(db) : inTransaction(db, insert);
+    },
+
+    async createMany(items) {
+      if (items.length === 0) return;
+      const rows = items.map((item) => ({ execution: withTimes(item.execution), tags: item.tags }));
+      await inTransaction(db, async (executor) => {
+        await executor
+          .insertInto("executions")
+          .values(rows.map((item) => item.execution))
+          .execute();
+        await insertTags(executor, rows);
+      });
+    },
+
+    async createManyWithQueuedHandOff(items, handOff) {
+      const rows = items.map((item) => ({ execution: withTimes(item.execution), tags: item.tags }));
+      const tags = tagRows(rows);
+      const statement = db
+        .with("queued", (w) => enqueueInsert(w, handOff.queue))
+        .with("created", (w) =>
+          w
+            .insertInto("executions")
+            .values(rows.map((item) => item.execution))
+            .returning("id"),
+        );
+      const withTags =
+        tags.length === 0
+          ? statement
+          : statement.with("tagged", (w) => w.insertInto("execution_tags").values(tags).returning("id"));
+      // A SELECT in a WITH runs only if referenced, hence the NOTIFY in the final select. PostgreSQL delivers it
+      // on commit and folds identical notifications of one transaction into one.
+      await withTags
+        .selectFrom("created")
+        .select(sql<string>`(select count(pg_notify(${handOff.channel}, '')) from queued)`.as("notified"))
+        .execute();
     },
 
     async get(key) {

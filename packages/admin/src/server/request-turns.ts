@@ -11,28 +11,35 @@
  */
 export type TurnQueue = (work: () => void) => void;
 
-/** A queue whose items run in order, the next one in the turn after the previous one started. */
+/**
+ * A queue whose items run in order, at most one per event-loop turn. An item that finds the queue idle runs at once
+ * (a lone request pays no extra turn); the ones queued behind it start in the following turns.
+ */
 export function createTurnQueue(): TurnQueue {
   const pending: (() => void)[] = [];
   let head = 0;
-  let scheduled = false;
-  const runOne = (): void => {
-    const work = pending[head];
-    pending[head++] = undefined as unknown as () => void;
+  /** An item ran (or is due) in the current turn: later ones wait for the next. */
+  let busy = false;
+  const runNext = (): void => {
     if (head === pending.length) {
       pending.length = 0;
       head = 0;
-      scheduled = false;
-    } else {
-      setImmediate(runOne);
+      busy = false;
+      return;
     }
-    work?.();
+    const work = pending[head]!;
+    pending[head++] = undefined as unknown as () => void;
+    // Scheduled first, so a throwing item does not stall the queue.
+    setImmediate(runNext);
+    work();
   };
   return (work) => {
-    pending.push(work);
-    if (!scheduled) {
-      scheduled = true;
-      setImmediate(runOne);
+    if (busy) {
+      pending.push(work);
+      return;
     }
+    busy = true;
+    setImmediate(runNext);
+    work();
   };
 }

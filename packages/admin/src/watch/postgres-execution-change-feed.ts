@@ -51,6 +51,7 @@ export async function createPostgresExecutionChangeFeed(
   let pending: string[] = [];
   let sending: Promise<void> | undefined;
   let closed = false;
+  let relayScheduled = false;
   const send = async (): Promise<void> => {
     while (pending.length > 0) {
       const batch = pending;
@@ -80,13 +81,21 @@ export async function createPostgresExecutionChangeFeed(
       fanout.deliver(change);
       if (closed) return;
       pending.push(executionChangeToPayload(change, origin));
-      kick();
+      // In the next turn: the caller's response goes out first, and changes published meanwhile share the statement.
+      if (!relayScheduled) {
+        relayScheduled = true;
+        setImmediate(() => {
+          relayScheduled = false;
+          kick();
+        });
+      }
     },
     subscribe: (executionId, subscriber) => fanout.subscribe(executionId, subscriber),
     subscriptionCount: () => fanout.count(),
     async close() {
       if (closed) return;
       closed = true;
+      kick();
       while (sending !== undefined) await sending;
       await listener.close();
     },

@@ -1,4 +1,4 @@
-import { sql } from "kysely";
+import { type QueryCreator, sql } from "kysely";
 import { type DbTime, dateToDbTime, nowDbTime } from "../db-time.js";
 import type { DbExecutor } from "../db-executor.js";
 import type { DialectCapabilities } from "../dialects/dialect-capabilities.js";
@@ -94,6 +94,35 @@ export interface ExecutionQueueRepoOptions {
   announce?: QueueAnnouncer;
 }
 
+/**
+ * The INSERT that queues `items` as pending rows (RETURNING their ids), for {@link ExecutionQueueRepo.enqueue} and
+ * for a caller that folds it into a statement of its own (a data-modifying CTE); such a caller announces the rows
+ * itself.
+ */
+export function enqueueInsert(db: QueryCreator<HandoffTables>, items: readonly EnqueueInput[]) {
+  const now = nowDbTime();
+  return db
+    .insertInto("execution_queue")
+    .values(
+      items.map((item) => ({
+        execution_project: item.executionId.project,
+        execution_domain: item.executionId.domain,
+        execution_name: item.executionId.name,
+        kind: item.kind,
+        payload: item.payload,
+        state: "pending" as const,
+        attempts: 0,
+        lease_owner: null,
+        lease_expires_at: null,
+        available_at: now,
+        last_error: null,
+        created_at: now,
+        updated_at: now,
+      })),
+    )
+    .returning("id");
+}
+
 /** The Kysely {@link ExecutionQueueRepo}. */
 export function createExecutionQueueRepo(options: ExecutionQueueRepoOptions): ExecutionQueueRepo {
   const { db, capabilities } = options;
@@ -103,27 +132,7 @@ export function createExecutionQueueRepo(options: ExecutionQueueRepoOptions): Ex
   return withDbErrors<ExecutionQueueRepo>({
     async enqueue(items) {
       if (items.length === 0) return [];
-      const now = nowDbTime();
-      const insert = db
-        .insertInto("execution_queue")
-        .values(
-          items.map((item) => ({
-            execution_project: item.executionId.project,
-            execution_domain: item.executionId.domain,
-            execution_name: item.executionId.name,
-            kind: item.kind,
-            payload: item.payload,
-            state: "pending" as const,
-            attempts: 0,
-            lease_owner: null,
-            lease_expires_at: null,
-            available_at: now,
-            last_error: null,
-            created_at: now,
-            updated_at: now,
-          })),
-        )
-        .returning("id");
+      const insert = enqueueInsert(db, items);
       const channel = options.announce?.postgresChannel;
       let rows: { id: number }[];
       if (channel === undefined) {

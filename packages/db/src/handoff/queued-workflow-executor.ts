@@ -1,10 +1,15 @@
 import type { WorkflowExecutionIdentifier } from "@aloft/idl/gen/flyteidl/core/identifier_pb";
 import type { DbExecutor } from "../db-executor.js";
 import type { DialectCapabilities } from "../dialects/dialect-capabilities.js";
-import { createExecutionQueueRepo, type QueueAnnouncer, type QueuedExecutionKey } from "./execution-queue-repo.js";
+import {
+  createExecutionQueueRepo,
+  type EnqueueInput,
+  type QueueAnnouncer,
+  type QueuedExecutionKey,
+} from "./execution-queue-repo.js";
 import { encodeAbortRequest, encodeExecutionRequest } from "./execution-payload-codec.js";
 import type { HandoffTables } from "./handoff-schema.js";
-import type { WorkflowExecutor } from "./workflow-executor.js";
+import type { ExecutionRequest, WorkflowExecutor } from "./workflow-executor.js";
 
 /** Options of {@link createQueuedWorkflowExecutor}. */
 export interface QueuedWorkflowExecutorOptions {
@@ -34,23 +39,41 @@ export function createQueuedWorkflowExecutor(options: QueuedWorkflowExecutorOpti
       ...(options.announce === undefined ? {} : { announce: options.announce }),
     });
   const cluster = options.cluster ?? "";
+  const channel = options.announce?.postgresChannel;
   return {
     id: "queue",
+    ...(channel === undefined
+      ? {}
+      : {
+          postgresQueueHandOff: {
+            channel,
+            prepare: (requests: readonly ExecutionRequest[]) => ({
+              items: requests.map(createItem),
+              responses: requests.map(() => ({ cluster })),
+            }),
+          },
+        }),
     async execute(request, handOff = {}) {
-      await queue(handOff.transaction).enqueue([
-        {
-          executionId: queuedExecutionKey(request.executionId),
-          kind: "create",
-          payload: encodeExecutionRequest(request),
-        },
-      ]);
+      await queue(handOff.transaction).enqueue([createItem(request)]);
       return { cluster };
+    },
+    async executeMany(requests, handOff = {}) {
+      await queue(handOff.transaction).enqueue(requests.map(createItem));
+      return requests.map(() => ({ cluster }));
     },
     async abort(request, handOff = {}) {
       await queue(handOff.transaction).enqueue([
         { executionId: queuedExecutionKey(request.executionId), kind: "abort", payload: encodeAbortRequest(request) },
       ]);
     },
+  };
+}
+
+function createItem(request: ExecutionRequest): EnqueueInput {
+  return {
+    executionId: queuedExecutionKey(request.executionId),
+    kind: "create",
+    payload: encodeExecutionRequest(request),
   };
 }
 

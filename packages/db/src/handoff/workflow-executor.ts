@@ -11,6 +11,7 @@ import type { CompiledWorkflowClosure } from "@aloft/idl/gen/flyteidl/core/compi
 import type { WorkflowExecutionIdentifier } from "@aloft/idl/gen/flyteidl/core/identifier_pb";
 import type { LiteralMap } from "@aloft/idl/gen/flyteidl/core/literals_pb";
 import type { DbExecutor } from "../db-executor.js";
+import type { EnqueueInput } from "./execution-queue-repo.js";
 import type { HandoffTables } from "./handoff-schema.js";
 
 /** Default requests and platform limits applied to the execution's container tasks. */
@@ -78,6 +79,14 @@ export interface AbortRequest {
   cause: string;
 }
 
+/** See {@link WorkflowExecutor.postgresQueueHandOff}. */
+export interface PostgresQueueHandOff {
+  /** The queue rows that start `requests`, and what `executeMany` would answer. */
+  prepare(requests: readonly ExecutionRequest[]): { items: EnqueueInput[]; responses: ExecutionResponse[] };
+  /** The channel to `NOTIFY` (with an empty payload) in the statement that queues the rows. */
+  channel: string;
+}
+
 /** Options of {@link WorkflowExecutor.execute} and {@link WorkflowExecutor.abort}. */
 export interface HandOffOptions {
   /**
@@ -100,6 +109,17 @@ export interface WorkflowExecutor {
    * caller, as flyteadmin does when the CRD cannot be created.
    */
   execute(request: ExecutionRequest, options?: HandOffOptions): Promise<ExecutionResponse>;
+  /**
+   * Starts several executions at once (one statement for a database-backed executor), answering in request order.
+   * Optional: callers fall back to {@link execute} per request. All or nothing: when it throws, none was started.
+   */
+  executeMany?(requests: readonly ExecutionRequest[], options?: HandOffOptions): Promise<ExecutionResponse[]>;
+  /**
+   * Set by an executor that hands off through the database queue and announces with PostgreSQL `NOTIFY`: a caller
+   * may then write the queue rows itself, in the statement that records the executions (one round trip instead of a
+   * transaction of several), and notify `postgresChannel` in it.
+   */
+  readonly postgresQueueHandOff?: PostgresQueueHandOff;
   /** Asks the engine to abort a running execution. */
   abort(request: AbortRequest, options?: HandOffOptions): Promise<void>;
 }

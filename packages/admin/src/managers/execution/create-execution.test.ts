@@ -1,4 +1,4 @@
-import type { WorkflowExecutor } from "@aloft/db";
+import { createQueuedWorkflowExecutor, createQueueNotifier, type WorkflowExecutor } from "@aloft/db";
 import { AloftError, Code, integerLiteral, literalMap, stringLiteral } from "@aloft/idl";
 import { readProto } from "@aloft/storage";
 import { create, fromBinary } from "@bufbuild/protobuf";
@@ -187,6 +187,88 @@ describeEachDialect("CreateExecution", (db) => {
       const error = await failure(() => h.executions.createExecution(executionRequest(), ctx));
       expect(error.code).toBe(Code.AlreadyExists);
       expect(await queuedExecutions(db())).toHaveLength(1);
+    });
+
+    it("writes concurrent launches together, and one launch's error stays its own", async () => {
+      const groups: number[] = [];
+      const queue = createQueuedWorkflowExecutor({ db: db().repos.executor, capabilities: db().repos.capabilities });
+      const counting: WorkflowExecutor = {
+        id: "counting",
+        execute(request, options) {
+          groups.push(1);
+          return queue.execute(request, options);
+        },
+        executeMany(requests, options) {
+          groups.push(requests.length);
+          return queue.executeMany!(requests, options);
+        },
+        abort: (request, options) => queue.abort(request, options),
+      };
+      const h = harness({ executor: counting });
+      await seedLaunchPlan(h);
+      await h.executions.createExecution(executionRequest({ name: "taken" }), ctx);
+      groups.length = 0;
+      const names = ["c0", "c1", "taken", "c2", "c3", "c4", "c5"];
+      const outcomes = await Promise.allSettled(
+        names.map((name) => {
+          const request = executionRequest({ name });
+          request.spec!.labels = { $typeName: "flyteidl.admin.Labels", values: { which: name } };
+          return h.executions.createExecution(request, ctx);
+        }),
+      );
+      expect(outcomes.map((o) => o.status)).toEqual([
+        "fulfilled",
+        "fulfilled",
+        "rejected",
+        "fulfilled",
+        "fulfilled",
+        "fulfilled",
+        "fulfilled",
+      ]);
+      expect((outcomes[2] as PromiseRejectedResult).reason).toMatchObject({ code: Code.AlreadyExists });
+      // On PostgreSQL launches overlap and at least one group of several was tried (holding the taken name, it rolled
+      // back and each was written on its own); SQLite's one connection serializes the launches' reads and writes.
+      if (db().dialect === "postgres") expect(Math.max(...groups)).toBeGreaterThan(1);
+      const queued = (await queuedExecutions(db())).map((request) => request.executionId?.name).sort();
+      expect(queued).toEqual(["c0", "c1", "c2", "c3", "c4", "c5", "taken"]);
+      for (const name of ["c0", "c5"]) {
+        expect(await db().repos.executions.listTags({ ...execKey, name })).toEqual([{ key: "which", value: name }]);
+      }
+    });
+
+    it("on PostgreSQL records launches, their hand-off and its NOTIFY in one statement, all or nothing", async () => {
+      if (db().dialect !== "postgres") return;
+      const notifier = await createQueueNotifier(db().database);
+      try {
+        const executor = createQueuedWorkflowExecutor({
+          db: db().repos.executor,
+          capabilities: db().repos.capabilities,
+          announce: notifier.announce,
+        });
+        expect(executor.postgresQueueHandOff).toBeDefined();
+        const h = harness({ executor });
+        await seedLaunchPlan(h);
+        const before = notifier.generation();
+        const woken = notifier.wait({ after: before });
+        await h.executions.createExecution(executionRequest({ name: "solo" }), ctx);
+        await woken;
+        const names = ["g0", "g1", "solo", "g2"];
+        const outcomes = await Promise.allSettled(
+          names.map((name) => {
+            const request = executionRequest({ name });
+            request.spec!.tags = [name];
+            return h.executions.createExecution(request, ctx);
+          }),
+        );
+        expect(outcomes.map((o) => o.status)).toEqual(["fulfilled", "fulfilled", "rejected", "fulfilled"]);
+        expect((outcomes[2] as PromiseRejectedResult).reason).toMatchObject({ code: Code.AlreadyExists });
+        const queued = (await queuedExecutions(db())).map((request) => request.executionId?.name).sort();
+        expect(queued).toEqual(["g0", "g1", "g2", "solo"]);
+        expect(await db().repos.executions.listTags({ ...execKey, name: "g2" })).toEqual([{ key: "g2", value: "" }]);
+        expect(await db().repos.executions.listTags({ ...execKey, name: "solo" })).toEqual([]);
+      } finally {
+        await notifier.close();
+      }
     });
 
     it("requires a registered, active project", async () => {

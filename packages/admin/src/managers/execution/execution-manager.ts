@@ -2,6 +2,7 @@
  * The {@link ExecutionManager} (flyteadmin `execution_manager.go`): create, relaunch and recover through
  * {@link launchExecution}; get, list, data, archive and terminate here; workflow events in `events/`.
  */
+import type { WorkflowExecutor } from "@aloft/db";
 import { create } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { AloftError, Code, TERMINAL_WORKFLOW_PHASES } from "@aloft/idl";
@@ -43,11 +44,14 @@ import { launchExecution, type LaunchExecutionDeps } from "./launch-execution.js
 import { fetchInputs, fetchOutputs, offloadLiteralMap, type RemoteDataSettings } from "./literal-data.js";
 import { createLaunchPlanTargetCache } from "./launch-plan-target-cache.js";
 import { createWorkflowClosureCache } from "./workflow-closure-cache.js";
+import { createLaunchWriter } from "./launch-writes.js";
 import { namespaceFor } from "./namespace.js";
 import { workflowPhaseOf } from "../events/phase-names.js";
 
 /** What {@link createExecutionManager} reads. */
-export interface ExecutionManagerDeps extends Omit<LaunchExecutionDeps, "closures" | "launchPlanTargets"> {
+export interface ExecutionManagerDeps extends Omit<LaunchExecutionDeps, "closures" | "launchPlanTargets" | "launches"> {
+  /** The engine hand-off: launches and terminations are written with it, in their transaction. */
+  executor: WorkflowExecutor;
   /** `config.remoteData`: inline data limits and signed URLs for GetExecutionData and events. */
   remoteData: RemoteDataSettings & { inlineEventDataPolicy: InlineEventDataPolicy };
   /** Where terminal-phase notifications go; none = dropped. */
@@ -62,6 +66,7 @@ export function createExecutionManager(deps: ExecutionManagerDeps): ExecutionMan
     ...deps,
     closures: createWorkflowClosureCache(blobStore),
     launchPlanTargets: createLaunchPlanTargetCache(deps.repos),
+    launches: createLaunchWriter({ repos, executor: deps.executor }),
   };
   const createWorkflowEvent = createWorkflowEventHandler({
     repos,

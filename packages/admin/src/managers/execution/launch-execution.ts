@@ -4,7 +4,7 @@
  * with which inputs and settings, offload the inputs, then hand the execution to the engine and record it
  * in one transaction.
  */
-import type { ExecutionRequest, WorkflowExecutor } from "@aloft/db";
+import type { ExecutionRequest } from "@aloft/db";
 import { clone, create } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { AloftError, Code } from "@aloft/idl";
@@ -46,6 +46,7 @@ import { assertProjectDomainActive } from "../../validation/project-domain-gate.
 import { generateExecutionName } from "../execution-name.js";
 import type { ManagerContext, WorkflowManager } from "../interfaces.js";
 import { loadLaunchResources, resolveLaunchSettings } from "./launch-settings.js";
+import { LaunchRefused, type LaunchWriter } from "./launch-writes.js";
 import type { WorkflowClosureCache } from "./workflow-closure-cache.js";
 import type { LaunchPlanTargetCache } from "./launch-plan-target-cache.js";
 import { resolveSingleTaskTarget } from "./launch-target.js";
@@ -57,8 +58,8 @@ import { platformTaskResourcesToSpecs } from "./task-resources.js";
 export interface LaunchExecutionDeps {
   repos: Repositories;
   blobStore: BlobStore;
-  /** The engine hand-off; called in the same transaction that records the execution. */
-  executor: WorkflowExecutor;
+  /** Hands executions to the engine (`executor`) and records them, in one transaction. */
+  launches: LaunchWriter;
   /** Registers the `.flytegen` workflow of single-task launches. */
   workflows: Pick<WorkflowManager, "createWorkflow">;
   /** `config.domains` (the project-domain gate). */
@@ -242,24 +243,13 @@ export async function launchExecution(
     });
   const tags = executionTagsFromSpec(spec);
 
-  // Set when the engine (not the database) refused: the transaction then rolled back, queue row included.
-  let refusal: { cause: unknown } | undefined;
   try {
-    await deps.repos.withTransaction(async (tx) => {
-      let cluster: string;
-      try {
-        ({ cluster } = await deps.executor.execute(executionRequest, { transaction: tx.executor }));
-      } catch (error) {
-        refusal = { cause: error };
-        throw error;
-      }
-      await tx.executions.create(rowFor(cluster), tags);
-    });
+    await deps.launches.write({ request: executionRequest, row: (cluster) => rowFor(cluster), tags });
   } catch (error) {
-    if (refusal === undefined) throw error;
-    if (isTask) throw AloftError.from(refusal.cause);
+    if (!(error instanceof LaunchRefused)) throw error;
+    if (isTask) throw AloftError.from(error.refusal);
     // The launch failed, but the execution is recorded FAILED and the call succeeds (flyteadmin).
-    await deps.repos.executions.create(rowFor("", refusal.cause), tags);
+    await deps.repos.executions.create(rowFor("", error.refusal), tags);
   }
   return executionId;
 }
