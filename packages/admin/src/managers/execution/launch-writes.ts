@@ -1,5 +1,6 @@
 /**
- * The last step of a launch: hand the execution to the engine and record it, in one transaction (group commit).
+ * The last step of a launch: hand the execution to the engine and record it, atomically (one transaction, or on
+ * PostgreSQL one statement), in groups (group commit).
  *
  * Launches that arrive while a write is under way wait for it and then go together, in one transaction with one
  * multi-row insert per table: under load a transaction's fixed costs (BEGIN, COMMIT and its WAL flush, a round
@@ -50,6 +51,8 @@ export function createLaunchWriter(deps: { repos: Repositories; executor: Workfl
   const { repos, executor } = deps;
   let waiting: Waiting[] = [];
   let writing = false;
+  /** Set on PostgreSQL with the queue executor: each write is then one statement, without a transaction. */
+  const handOff = repos.capabilities.supportsWritableCtes ? executor.postgresQueueHandOff : undefined;
 
   const writeOne = async (launch: LaunchWrite): Promise<void> => {
     if (handOff !== undefined) return writeInOneStatement([launch], handOff);
@@ -70,8 +73,6 @@ export function createLaunchWriter(deps: { repos: Repositories; executor: Workfl
       throw refusal === undefined ? error : new LaunchRefused(refusal.cause);
     }
   };
-
-  const handOff = repos.capabilities.supportsWritableCtes ? executor.postgresQueueHandOff : undefined;
 
   /** PostgreSQL with the queue executor: rows, hand-off and NOTIFY in one statement. */
   const writeInOneStatement = async (group: readonly LaunchWrite[], queue: PostgresQueueHandOff): Promise<void> => {
