@@ -200,6 +200,11 @@ export function createAdminServer(options: AdminServerOptions): AdminServer {
     return gateway(req, res, { path, rawQuery });
   };
 
+  const contextValues = (req: NodeRequest) => {
+    const values = createContextValues();
+    values.set(transportKey, transportFromContentType(req.headers["content-type"]));
+    return values;
+  };
   const connectHandler = connectNodeAdapter({
     routes(router) {
       for (const { service, impl } of flyteServices) router.service(service, impl);
@@ -210,11 +215,7 @@ export function createAdminServer(options: AdminServerOptions): AdminServer {
     readMaxBytes: settings.grpc.maxMessageSizeBytes,
     shutdownSignal: shutdown.signal,
     jsonOptions: { registry: flyteidlRegistry },
-    contextValues(req) {
-      const values = createContextValues();
-      values.set(transportKey, transportFromContentType(req.headers["content-type"]));
-      return values;
-    },
+    contextValues,
     fallback(req, res) {
       fallback(req, res).catch((error: unknown) => {
         logger.error({ err: error, url: req.url }, "request failed outside any RPC");
@@ -231,11 +232,7 @@ export function createAdminServer(options: AdminServerOptions): AdminServer {
   const grpcUnary = createGrpcUnaryRoute({
     invokers,
     readMaxBytes: settings.grpc.maxMessageSizeBytes,
-    contextValues: () => {
-      const values = createContextValues();
-      values.set(transportKey, "grpc");
-      return values;
-    },
+    contextValues,
   });
 
   const cors = settings.security.allowCors

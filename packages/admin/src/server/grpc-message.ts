@@ -31,11 +31,16 @@ export function respecGrpcMessage(res: NodeResponse): void {
 function reencode<T extends Record<string, unknown> | undefined>(headers: T): T {
   const value = headers?.[GRPC_MESSAGE];
   if (typeof value !== "string") return headers;
+  return { ...headers, [GRPC_MESSAGE]: respecGrpcMessageValue(value) };
+}
+
+/** A `grpc-message` value percent-encoded connect's way (`encodeURIComponent`), re-encoded the spec's way. */
+export function respecGrpcMessageValue(value: string): string {
   let decoded: string;
   try {
     decoded = decodeURIComponent(value);
   } catch {
-    return headers;
+    return value;
   }
-  return { ...headers, [GRPC_MESSAGE]: encodeGrpcMessage(decoded) };
+  return encodeGrpcMessage(decoded);
 }

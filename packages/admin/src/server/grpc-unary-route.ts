@@ -10,7 +10,8 @@ import { fromBinary, toBinary } from "@bufbuild/protobuf";
 import { Code as ConnectCode, ConnectError, type ContextValues } from "@connectrpc/connect";
 import { parseTimeout, setTrailerStatus } from "@connectrpc/connect/protocol-grpc";
 import { Http2ServerRequest, type Http2ServerResponse } from "node:http2";
-import { encodeGrpcMessage } from "./grpc-message.js";
+import { respecGrpcMessageValue } from "./grpc-message.js";
+import { clientGoneSignal, requestHeaders } from "./node-request.js";
 import type { NodeRequest, NodeResponse } from "./node-types.js";
 import type { UnaryInvoker } from "./unary-invoker.js";
 
@@ -54,10 +55,7 @@ function serve(
   res: Http2ServerResponse,
   options: GrpcUnaryRouteOptions,
 ): void {
-  const clientGone = new AbortController();
-  res.once("close", () => {
-    if (!res.writableFinished) clientGone.abort(new ConnectError("client closed the call", ConnectCode.Canceled));
-  });
+  const signal = clientGoneSignal(res);
   const chunks: Buffer[] = [];
   let received = 0;
   /** Set once the body outgrew any acceptable message: its first bytes, for the envelope's declared length. */
@@ -83,8 +81,8 @@ function serve(
       const { message, responseHeader } = await invoker.invoke(request, {
         requestMethod: "POST",
         url: req.url,
-        requestHeader: headersOf(req),
-        signal: clientGone.signal,
+        requestHeader: requestHeaders(req),
+        signal,
         contextValues: options.contextValues(req),
         protocolName: "grpc",
         ...(timeout.timeoutMs === undefined ? {} : { timeoutMs: timeout.timeoutMs }),
@@ -148,23 +146,13 @@ function parse(invoker: UnaryInvoker, bytes: Uint8Array) {
   }
 }
 
-function headersOf(req: Http2ServerRequest): Headers {
-  const headers = new Headers();
-  for (const [key, value] of Object.entries(req.headers)) {
-    if (key.startsWith(":") || value === undefined) continue;
-    if (Array.isArray(value)) for (const item of value) headers.append(key, item);
-    else headers.set(key, value);
-  }
-  return headers;
-}
-
 /** Writes the response: headers, the enveloped message (on success), then the status as trailers. */
 function respond(res: Http2ServerResponse, body: Uint8Array | undefined, error: unknown): void {
   if (res.destroyed || res.writableEnded) return;
   const trailer = new Headers();
   setTrailerStatus(trailer, error === undefined ? undefined : asConnectError(error));
   const trailers: Record<string, string> = {};
-  for (const [key, value] of trailer) trailers[key] = key === "grpc-message" ? respec(value) : value;
+  for (const [key, value] of trailer) trailers[key] = key === "grpc-message" ? respecGrpcMessageValue(value) : value;
   res.setHeader("content-type", RESPONSE_CONTENT_TYPE);
   res.writeHead(200);
   res.addTrailers(trailers);
@@ -183,13 +171,4 @@ function asConnectError(error: unknown): ConnectError {
   return error instanceof ConnectError
     ? error
     : new ConnectError("internal error", ConnectCode.Internal, undefined, undefined, error);
-}
-
-/** setTrailerStatus percent-encodes with encodeURIComponent; the gRPC spec's encoding is narrower. */
-function respec(value: string): string {
-  try {
-    return encodeGrpcMessage(decodeURIComponent(value));
-  } catch {
-    return value;
-  }
 }

@@ -23,6 +23,7 @@ import { create, getOption, type Message } from "@bufbuild/protobuf";
 import { Code as ConnectCode, ConnectError, createContextValues } from "@connectrpc/connect";
 import { requestIdKey, transportKey } from "../server/context-keys.js";
 import { toConnectError } from "../server/interceptors.js";
+import { requestHeaders } from "../server/node-request.js";
 import type { NodeRequest, NodeResponse } from "../server/node-types.js";
 import { REQUEST_ID_HEADER, requestIdFrom } from "../server/request-id.js";
 import { parseGoQuery } from "../server/rest-gateway/go-url.js";
@@ -174,15 +175,6 @@ async function write(res: NodeResponse, text: string, signal: AbortSignal): Prom
 function headerOf(req: NodeRequest, name: string): string | undefined {
   const value = req.headers[name];
   return Array.isArray(value) ? value[0] : value;
-}
-
-function requestHeaders(req: NodeRequest): Headers {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (name.startsWith(":") || value === undefined) continue;
-    for (const item of Array.isArray(value) ? value : [value]) headers.append(name, item);
-  }
-  return headers;
 }
 
 function contextValues(requestId: string) {

@@ -7,6 +7,7 @@
 import { ServerResponse } from "node:http";
 import { create, type JsonObject, type Message } from "@bufbuild/protobuf";
 import { Code as ConnectCode, ConnectError, createContextValues } from "@connectrpc/connect";
+import { clientGoneSignal } from "../node-request.js";
 import type { NodeRequest, NodeResponse } from "../node-types.js";
 import { requestIdKey, transportKey } from "../context-keys.js";
 import { REQUEST_ID_HEADER, requestIdFrom } from "../request-id.js";
@@ -174,17 +175,12 @@ function callFor(
   const contextValues = createContextValues();
   contextValues.set(requestIdKey, requestIdFrom(headers.get(REQUEST_ID_HEADER)?.[0]));
   contextValues.set(transportKey, "rest");
-  const aborted = new AbortController();
-  // A response that closes before it finished means the client went away.
-  res.once("close", () => {
-    if (!res.writableFinished) aborted.abort(new ConnectError("the client went away", ConnectCode.Canceled));
-  });
   const host = headers.get("host")?.[0] ?? headers.get(":authority")?.[0] ?? "localhost";
   return {
     requestMethod: httpMethod,
     url: `http://${host}${target.path}${target.rawQuery === "" ? "" : `?${target.rawQuery}`}`,
     requestHeader,
-    signal: aborted.signal,
+    signal: clientGoneSignal(res),
     contextValues,
   };
 }
