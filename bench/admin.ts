@@ -6,25 +6,30 @@
  * Starts a real admin (`createAdminService`, port 0) per database in its own process (this file, forked with
  * `--serve-admin`), as `aloft serve admin` runs, registers a task, a workflow and a launch plan, then measures over
  * gRPC (connect-node, h2c) from this process: CreateExecution p50 (target ≤ 3 ms), GetExecution p50 (≤ 1 ms),
- * CreateExecution throughput at concurrency 16 (≥ 1,000/s), and, after inserting 100,000 executions, ListExecutions
+ * CreateExecution throughput at concurrency 16 (≥ 1,000/s, through a lean load generator, `lib/grpc-load.ts`; the
+ * connect-node client's figure is printed beside it), and, after inserting 100,000 executions, ListExecutions
  * with limit 100, a phase filter and a created_at sort, p99 (≤ 50 ms). Runs SQLite, plus PostgreSQL when
  * `ALOFT_BENCH_POSTGRES_URL` or `ALOFT_TEST_POSTGRES_URL` is set (or as `--db` says). Exits non-zero on a miss.
  */
 import { type ChildProcess, fork } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { compileAdminConfig, createAdminService, type AdminService } from "@aloft/admin";
+import { create, toBinary } from "@bufbuild/protobuf";
 import { stringLiteral, stringType } from "@aloft/idl";
 import { Sort_Direction } from "@aloft/idl/gen/flyteidl/admin/common_pb";
+import { ExecutionCreateRequestSchema } from "@aloft/idl/gen/flyteidl/admin/execution_pb";
 import { ResourceType } from "@aloft/idl/gen/flyteidl/core/identifier_pb";
 import { AdminService as AdminServiceDesc } from "@aloft/idl/gen/flyteidl/service/admin_pb";
 import { type Client, createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { sql } from "kysely";
 import pg from "pg";
+import { runUnaryLoad } from "./lib/grpc-load.js";
 import { percentile } from "./lib/stats.js";
 
 type Dialect = "sqlite" | "postgres";
@@ -39,6 +44,8 @@ const LIST_SAMPLES = 300;
 const PROJECT = "bench";
 const DOMAIN = "development";
 const VERSION = "v1";
+/** `getconf CLK_TCK`, 100 on every Linux this runs on. */
+const CLOCK_TICKS_PER_SECOND = 100;
 
 const postgresUrl = process.env.ALOFT_BENCH_POSTGRES_URL || process.env.ALOFT_TEST_POSTGRES_URL || undefined;
 
@@ -131,6 +138,12 @@ function createRequest(name?: string) {
     spec: { launchPlan: launchPlanId },
     inputs: { literals: { foo: stringLiteral("hello") } },
   };
+}
+
+/** CPU time (user + system) process `pid` has used, in ms (Linux `/proc`). */
+function processCpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
 }
 
 /** Inserts `count` executions copied from an existing one, in batches, with varied phases and times. */
@@ -260,8 +273,18 @@ async function benchDialect(dialect: Dialect): Promise<Result[]> {
       client.getExecution({ id: { project: PROJECT, domain: DOMAIN, name: names[i % names.length]! } }),
     );
 
+    // Throughput through the lean load generator (the figure held to the target), then through connect-node.
+    const adminCpu = processCpuMs(admin.child.pid!);
+    const load = await runUnaryLoad({
+      baseUrl: started.url,
+      path: `/${AdminServiceDesc.typeName}/${AdminServiceDesc.method.createExecution.name}`,
+      message: toBinary(ExecutionCreateRequestSchema, create(ExecutionCreateRequestSchema, createRequest())),
+      calls: THROUGHPUT_CREATES,
+      concurrency: CONCURRENCY,
+    });
+    const adminCpuPerCreate = (processCpuMs(admin.child.pid!) - adminCpu) / THROUGHPUT_CREATES;
     let next = 0;
-    const throughputStart = performance.now();
+    const connectStart = performance.now();
     await Promise.all(
       Array.from({ length: CONCURRENCY }, async () => {
         while (next < THROUGHPUT_CREATES) {
@@ -270,9 +293,14 @@ async function benchDialect(dialect: Dialect): Promise<Result[]> {
         }
       }),
     );
-    const perSecond = THROUGHPUT_CREATES / ((performance.now() - throughputStart) / 1000);
+    const connectPerSecond = THROUGHPUT_CREATES / ((performance.now() - connectStart) / 1000);
+    console.log(
+      `  (${dialect}: CreateExecution at concurrency ${CONCURRENCY}: ${Math.round(load.callsPerSecond).toLocaleString("en")}/s ` +
+        `with the load generator (admin ${adminCpuPerCreate.toFixed(2)} ms, load generator ${load.clientCpuMsPerCall.toFixed(2)} ms of CPU per create); ` +
+        `${Math.round(connectPerSecond).toLocaleString("en")}/s with a connect-node client in the load generator's place)`,
+    );
 
-    const existing = 2 * WARM_UP + SAMPLES + 100 + THROUGHPUT_CREATES;
+    const existing = 2 * WARM_UP + SAMPLES + 100 + 2 * THROUGHPUT_CREATES;
     const inserted = await admin.ask({ insert: LIST_ROWS - existing });
     if (!("inserted" in inserted)) throw new Error("the admin did not insert");
     await admin.ask({ analyze: true });
@@ -309,7 +337,7 @@ async function benchDialect(dialect: Dialect): Promise<Result[]> {
       result("ListExecutions p99 (100k, limit 100, filter, sort)", percentile(lists, 99), "ms", TARGETS.listP99Ms),
       result(
         `CreateExecution throughput (concurrency ${CONCURRENCY})`,
-        perSecond,
+        load.callsPerSecond,
         "/s",
         TARGETS.createsPerSecond,
         true,

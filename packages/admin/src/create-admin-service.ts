@@ -48,6 +48,7 @@ import { createAdminLogger } from "./server/create-logger.js";
 import type { AdminMetrics } from "./server/metrics.js";
 import type { ServiceRegistration } from "./rpc/flyte-services.js";
 import { BLOB_PATH_PREFIX, createConfiguredBlobStore } from "./startup/create-configured-blob-store.js";
+import { createSharedRowCaches } from "./startup/create-shared-row-caches.js";
 import { seedProjects } from "./startup/seed-projects.js";
 import { createExecutionChangeFeed } from "./watch/create-execution-change-feed.js";
 import type { ExecutionChangeFeed } from "./watch/execution-change-feed.js";
@@ -168,10 +169,13 @@ export async function createAdminService(options: CreateAdminServiceOptions): Pr
     });
     closers.push(() => executionChanges.close());
 
+    const rowCaches = await createSharedRowCaches(database);
+    closers.push(() => rowCaches.close());
     const repositories = createRepositories({
       db: database.db,
       capabilities: database.capabilities,
       announceQueue: notifier.announce,
+      caches: rowCaches.caches,
     });
     const seededProjects = await seedProjects(repositories, config.seedProjects);
     if (seededProjects.length > 0) logger.info({ projects: seededProjects }, "seeded projects");

@@ -14,6 +14,8 @@ export interface PostgresChannelListenerOptions {
    * should re-read whatever it follows.
    */
   onReconnect?: () => void;
+  /** Called when the connection is lost, before reconnecting: notifications may be missed until `onReconnect`. */
+  onDisconnect?: () => void;
   /**
    * Wait before reconnecting a lost connection.
    * @default 1000
@@ -77,6 +79,7 @@ export async function listenToPostgresChannel(
     if (closed || client !== failed || reconnectTimer !== undefined) return;
     client = undefined;
     failed.end().catch(() => undefined);
+    options.onDisconnect?.();
     const retry = (): void => {
       reconnectTimer = setTimeout(() => {
         reconnectTimer = undefined;

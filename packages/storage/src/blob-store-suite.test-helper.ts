@@ -215,6 +215,26 @@ export function describeBlobStoreContract(name: string, setup: () => Promise<Blo
       await expectAloftError(store.copy(missing, to), Code.NotFound, `no object at ${missing}`);
     });
 
+    it("copies an immutable source the same way: over an existing object, independent of later writes", async () => {
+      const base = fresh();
+      const from = store.join(base, "inputs");
+      const to = store.join(base, "user_inputs");
+      await store.put(from, "first");
+      await store.copy(from, to, { immutableSource: true });
+      await store.put(from, "second");
+      await store.copy(from, to, { immutableSource: true });
+      await store.put(from, "third");
+
+      expect(new TextDecoder().decode(await store.get(to))).toBe("second");
+      const missing = store.join(base, "missing.pb");
+      await expectAloftError(
+        store.copy(missing, to, { immutableSource: true }),
+        Code.NotFound,
+        `no object at ${missing}`,
+      );
+      expect(await collect(store.list(base + "/"))).toEqual([from, to]);
+    });
+
     it("streams several megabytes in and out without buffering errors", async () => {
       const uri = store.join(fresh(), "raw", "blob.bin");
       const body = randomBytes(6 * MIB + 123);

@@ -21,6 +21,16 @@ export interface PutResult {
   contentMd5: string;
 }
 
+/** Options for {@link BlobStore.copy}. */
+export interface CopyOptions {
+  /**
+   * Nothing rewrites `from` in place: it was written through a blob store, which replaces an object by renaming a
+   * new file over it, never by changing the old one (a task writing its outputs file directly may). The fs store
+   * then makes the copy a hard link, one directory entry instead of a new file.
+   */
+  immutableSource?: boolean;
+}
+
 /** Options for {@link BlobStore.get}. */
 export interface GetOptions {
   /**
@@ -108,7 +118,7 @@ export interface BlobStore {
   /** Removes the object; does nothing when it is already absent. */
   delete(uri: string): Promise<void>;
   /** Copies an object. NotFound when `from` is absent. */
-  copy(from: string, to: string): Promise<void>;
+  copy(from: string, to: string, options?: CopyOptions): Promise<void>;
   /** A URL that lets a client without credentials GET or PUT this one object until it expires. */
   signedUrl(uri: string, options: SignedUrlOptions): Promise<SignedUrl>;
   /** Flyte's `ConstructReference`; see {@link joinUri}. */

@@ -77,6 +77,24 @@ describe("FsBlobStore", () => {
     expect(store.baseUri).toBe(root);
   });
 
+  it("makes a copy of an immutable source a hard link, and a plain copy otherwise", async () => {
+    await store.put(`${root}/metadata/p/d/e/inputs`, "inputs");
+    await store.copy(`${root}/metadata/p/d/e/inputs`, `${root}/metadata/p/d/e/user_inputs`, { immutableSource: true });
+    await store.copy(`${root}/metadata/p/d/e/inputs`, `${root}/metadata/p/d/e/copied`);
+    const [inputs, linked, copied] = await Promise.all(
+      ["inputs", "user_inputs", "copied"].map((name) => stat(join(dir.path, "metadata/p/d/e", name))),
+    );
+    expect(linked!.ino).toBe(inputs!.ino);
+    expect(copied!.ino).not.toBe(inputs!.ino);
+    expect(await readFile(join(dir.path, "metadata/p/d/e/user_inputs"), "utf8")).toBe("inputs");
+    // A directory is not an object: the copy fails as a plain copy does.
+    await expectAloftError(
+      store.copy(`${root}/metadata/p/d`, `${root}/metadata/x`, { immutableSource: true }),
+      Code.NotFound,
+      /no object at/,
+    );
+  });
+
   it("rejects URIs outside the root, dot segments and other schemes with InvalidArgument", async () => {
     await expectAloftError(store.get(`${root}/../escape.pb`), Code.InvalidArgument, /"\." and "\.\." segments/);
     await expectAloftError(

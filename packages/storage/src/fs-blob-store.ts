@@ -2,7 +2,7 @@
  * The embedded default store: objects are files under one root directory.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
+import { closeSync, linkSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
 import { type FileHandle, mkdir, open, opendir, rename, rm, rmdir, stat, unlink } from "node:fs/promises";
 import { posix } from "node:path";
 import type { Readable } from "node:stream";
@@ -11,6 +11,7 @@ import type {
   BlobBody,
   BlobHead,
   BlobStore,
+  CopyOptions,
   GetOptions,
   ListOptions,
   PutOptions,
@@ -203,8 +204,9 @@ export class FsBlobStore implements BlobStore {
     await this.#pruneEmptyParents(posix.dirname(location.path));
   }
 
-  async copy(from: string, to: string): Promise<void> {
+  async copy(from: string, to: string, options: CopyOptions = {}): Promise<void> {
     const target = this.#locate(to);
+    if (options.immutableSource === true && this.#linkSync(this.#locate(from).path, target.path)) return;
     const source = await this.#openObject(from);
     try {
       await this.#writeAtomically(target, to, async (fh) => {
@@ -356,6 +358,35 @@ export class FsBlobStore implements BlobStore {
       }
     }
     for (let i = missing.length - 1; i >= 0; i--) this.#rememberDir(missing[i]!);
+  }
+
+  /**
+   * Makes `target` a hard link to `source`, replacing any object there atomically (a link to a temporary name, then
+   * a rename). False when the link cannot be made (a missing or non-file source, a file system without hard links
+   * or at its link limit): the caller then copies the bytes, and reports the error that gives.
+   */
+  #linkSync(source: string, target: string): boolean {
+    const dir = posix.dirname(target);
+    try {
+      if (!this.#madeDirs.has(dir)) this.#makeDirBelowKnownSync(dir);
+      linkSync(source, target);
+      return true;
+    } catch (error) {
+      if (!hasCode(error, "EEXIST")) return false;
+    }
+    const temp = tempPathFor(target);
+    try {
+      linkSync(source, temp);
+    } catch {
+      return false;
+    }
+    try {
+      renameSync(temp, target);
+      return true;
+    } catch {
+      rmSync(temp, { force: true });
+      return false;
+    }
   }
 
   /** {@link FsBlobStore.#writeAtomically} for a small body, with synchronous calls. */

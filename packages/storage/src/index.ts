@@ -25,6 +25,7 @@ export type {
   BlobBody,
   BlobHead,
   BlobStore,
+  CopyOptions,
   GetOptions,
   ListOptions,
   PutOptions,

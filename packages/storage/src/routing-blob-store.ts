@@ -4,6 +4,7 @@ import type {
   BlobBody,
   BlobHead,
   BlobStore,
+  CopyOptions,
   GetOptions,
   ListOptions,
   PutOptions,
@@ -88,10 +89,10 @@ export class RoutingBlobStore implements BlobStore {
     return this.storeFor(uri).delete(uri);
   }
 
-  async copy(from: string, to: string): Promise<void> {
+  async copy(from: string, to: string, options?: CopyOptions): Promise<void> {
     const source = this.storeFor(from);
     const target = this.storeFor(to);
-    if (source === target) return source.copy(from, to);
+    if (source === target) return source.copy(from, to, options);
     await target.put(to, await source.getStream(from));
   }
 

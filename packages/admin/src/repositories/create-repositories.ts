@@ -6,6 +6,7 @@ import {
   type QueueAnnouncer,
 } from "@aloft/db";
 import type { AdminDbExecutor } from "./admin-db-executor.js";
+import { cachedProjectRepo, cachedResourceRepo, type CacheScope } from "./cached-repos.js";
 import { createDescriptionEntityRepo, type DescriptionEntityRepo } from "./description-entity-repo.js";
 import { createExecutionEventRepo, type ExecutionEventRepo } from "./execution-event-repo.js";
 import { createExecutionRepo, type ExecutionRepo } from "./execution-repo.js";
@@ -18,6 +19,7 @@ import { createSchedulableEntityRepo, type SchedulableEntityRepo } from "./sched
 import { createSignalRepo, type SignalRepo } from "./signal-repo.js";
 import { createTaskExecutionRepo, type TaskExecutionRepo } from "./task-execution-repo.js";
 import { createTaskRepo, type TaskRepo } from "./task-repo.js";
+import type { CachedTable, RowCaches } from "./row-caches.js";
 import { createWorkflowRepo, type WorkflowRepo } from "./workflow-repo.js";
 
 /**
@@ -57,13 +59,30 @@ export interface CreateRepositoriesOptions {
   capabilities: DialectCapabilities;
   /** Wakes execution queue consumers (`@aloft/db`'s `QueueNotifier`); none by default. */
   announceQueue?: QueueAnnouncer;
+  /** Caches project and matchable-attribute reads (`row-caches.ts`); none by default. */
+  caches?: RowCaches;
+  /** Set for the repositories of one transaction: the cached tables it changed. @internal */
+  changedInTransaction?: Set<CachedTable>;
 }
 
 /** Builds the {@link Repositories} bundle over `options.db`. */
 export function createRepositories(options: CreateRepositoriesOptions): Repositories {
-  const { db, capabilities } = options;
-  const repositories: Repositories = {
-    projects: createProjectRepo(db),
+  const { db, capabilities, caches } = options;
+  const cacheScope: CacheScope | undefined =
+    caches === undefined
+      ? undefined
+      : {
+          caches,
+          executor: db,
+          changedInTransaction: options.changedInTransaction,
+          // The transaction's bundle was built by this function, with its own scope.
+          inTransaction: (write) =>
+            repositories.withTransaction(async (tx) => write((tx as { cacheScope?: CacheScope }).cacheScope!)),
+        };
+  const projects = createProjectRepo(db);
+  const resources = createResourceRepo(db);
+  const repositories: Repositories & { cacheScope?: CacheScope } = {
+    projects: cacheScope === undefined ? projects : cachedProjectRepo(projects, cacheScope),
     tasks: createTaskRepo(db),
     workflows: createWorkflowRepo(db),
     launchPlans: createLaunchPlanRepo(db),
@@ -73,7 +92,7 @@ export function createRepositories(options: CreateRepositoriesOptions): Reposito
     taskExecutions: createTaskExecutionRepo(db),
     namedEntities: createNamedEntityRepo(db),
     descriptionEntities: createDescriptionEntityRepo(db),
-    resources: createResourceRepo(db),
+    resources: cacheScope === undefined ? resources : cachedResourceRepo(resources, cacheScope),
     signals: createSignalRepo(db),
     schedulableEntities: createSchedulableEntityRepo(db),
     executionQueue: createExecutionQueueRepo({
@@ -85,12 +104,19 @@ export function createRepositories(options: CreateRepositoriesOptions): Reposito
     capabilities,
     async withTransaction<T>(work: (tx: Repositories) => Promise<T>): Promise<T> {
       if (db.isTransaction) return work(repositories);
+      const changed = new Set<CachedTable>();
+      let result: T;
       try {
-        return await db.transaction().execute((trx) => work(createRepositories({ ...options, db: trx })));
+        result = await db
+          .transaction()
+          .execute((trx) => work(createRepositories({ ...options, db: trx, changedInTransaction: changed })));
       } catch (error) {
         throw translateDbError(error);
       }
+      for (const table of changed) caches?.invalidate(table);
+      return result;
     },
+    ...(cacheScope === undefined ? {} : { cacheScope }),
   };
   return repositories;
 }

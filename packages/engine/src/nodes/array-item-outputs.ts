@@ -10,6 +10,7 @@ import type {
   BlobBody,
   BlobHead,
   BlobStore,
+  CopyOptions,
   GetOptions,
   ListOptions,
   PutOptions,
@@ -129,8 +130,8 @@ export class ItemBlobStore implements BlobStore {
     return this.store.delete(uri);
   }
 
-  copy(from: string, to: string): Promise<void> {
-    return this.store.copy(from, to);
+  copy(from: string, to: string, options?: CopyOptions): Promise<void> {
+    return this.store.copy(from, to, options);
   }
 
   signedUrl(uri: string, options: SignedUrlOptions): Promise<SignedUrl> {

@@ -1,3 +1,5 @@
+import { stat } from "node:fs/promises";
+import { join } from "node:path";
 import { createQueuedWorkflowExecutor, createQueueNotifier, type WorkflowExecutor } from "@aloft/db";
 import { AloftError, Code, integerLiteral, literalMap, stringLiteral } from "@aloft/idl";
 import { readProto } from "@aloft/storage";
@@ -37,6 +39,13 @@ import {
 
 const blobStore = useSigningBlobStore();
 const execKey = { project: "admintests", domain: "development", name: "exec1" };
+
+/** Whether exec1's two input files are one file (a hard link). */
+async function inodesOf(a: string, b: string): Promise<{ same: boolean }> {
+  const dir = join(blobStore().root, "bucket", "metadata", "admintests", "development", "exec1");
+  const [first, second] = await Promise.all([stat(join(dir, a)), stat(join(dir, b))]);
+  return { same: first.ino === second.ino };
+}
 
 function refusingExecutor(error: unknown): WorkflowExecutor {
   return {
@@ -79,6 +88,8 @@ describeEachDialect("CreateExecution", (db) => {
       expect(inputs.literals.foo).toEqual(stringLiteral("bar"));
       const userInputs = await readProto(blobStore(), row.user_inputs_uri, LiteralMapSchema);
       expect(Object.keys(userInputs.literals)).toEqual(["foo"]);
+      // The same bytes: one file under both names.
+      expect(await inodesOf("inputs", "user_inputs")).toEqual({ same: true });
 
       const execution = await h.executions.getExecution(
         create(WorkflowExecutionGetRequestSchema, { id: execKey }),
@@ -127,6 +138,7 @@ describeEachDialect("CreateExecution", (db) => {
       expect(inputs.literals.foo).toEqual(stringLiteral("foo-value"));
       const userInputs = await readProto(blobStore(), row.user_inputs_uri, LiteralMapSchema);
       expect(userInputs.literals).toEqual({});
+      expect(await inodesOf("inputs", "user_inputs")).toEqual({ same: false });
     });
 
     it("falls back to the deprecated spec.inputs when the request has no inputs", async () => {

@@ -50,7 +50,7 @@ import { LaunchRefused, type LaunchWriter } from "./launch-writes.js";
 import type { WorkflowClosureCache } from "./workflow-closure-cache.js";
 import type { LaunchPlanTargetCache } from "./launch-plan-target-cache.js";
 import { resolveSingleTaskTarget } from "./launch-target.js";
-import { offloadLiteralMap } from "./literal-data.js";
+import { offloadExecutionInputs } from "./literal-data.js";
 import { namespaceFor } from "./namespace.js";
 import { platformTaskResourcesToSpecs } from "./task-resources.js";
 
@@ -158,18 +158,18 @@ export async function launchExecution(
   });
   // Blob reads and writes overlap, as flyteadmin's errgroup.
   const closureUri = target.workflowRow.remote_closure_identifier;
-  const [, inputsUri, userInputsUri] = await Promise.all([
+  const [, offloaded] = await Promise.all([
     deps.closures.read(closureUri),
-    offloadLiteralMap(deps.blobStore, inputs, executionId.project, executionId.domain, executionId.name, "inputs"),
-    offloadLiteralMap(
+    offloadExecutionInputs(
       deps.blobStore,
+      inputs,
       userInputs,
       executionId.project,
       executionId.domain,
       executionId.name,
-      "user_inputs",
     ),
   ]);
+  const { inputsUri } = offloaded;
 
   const metadata = (spec.metadata ??= create(ExecutionMetadataSchema));
   metadata.principal = context.identity?.subject ?? "";
@@ -220,6 +220,7 @@ export async function launchExecution(
     ...(spec.executionClusterLabel === undefined ? {} : { executionClusterLabel: spec.executionClusterLabel }),
   };
 
+  const userInputsUri = await offloaded.userInputsUri;
   const createdAt = timestampFromDate((deps.now ?? (() => new Date()))());
   const rowFor = (cluster: string, launchError?: unknown): NewExecutionRow =>
     executionToRow({

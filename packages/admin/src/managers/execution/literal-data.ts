@@ -31,14 +31,60 @@ export async function offloadLiteralMap(
   ...keys: string[]
 ): Promise<string> {
   const uri = store.join(store.baseUri, "metadata", ...keys);
+  await offloaded(keys, writeProto(store, uri, LiteralMapSchema, literals ?? create(LiteralMapSchema)));
+  return uri;
+}
+
+/** Where {@link offloadExecutionInputs} wrote an execution's inputs. */
+export interface OffloadedExecutionInputs {
+  inputsUri: string;
+  /** Settles when `user_inputs` is written; rejects as {@link offloadLiteralMap} does. */
+  userInputsUri: Promise<string>;
+}
+
+/**
+ * Writes an execution's resolved `inputs` and the `user_inputs` it was asked with, as flyteadmin does, and returns
+ * once `inputs` is written. When the two are the same bytes (the request gave every input), `user_inputs` is a copy
+ * of `inputs`, which the fs store makes a hard link: one file fewer per execution. That copy can only start once
+ * `inputs` is written, so its promise is returned for the caller to await after other work.
+ */
+export async function offloadExecutionInputs(
+  store: BlobStore,
+  inputs: LiteralMap,
+  userInputs: LiteralMap | undefined,
+  ...keys: string[]
+): Promise<OffloadedExecutionInputs> {
+  const inputsBytes = toBinary(LiteralMapSchema, inputs);
+  const userInputsBytes = toBinary(LiteralMapSchema, userInputs ?? create(LiteralMapSchema));
+  const inputsKeys = [...keys, "inputs"];
+  const userInputsKeys = [...keys, "user_inputs"];
+  const inputsUri = store.join(store.baseUri, "metadata", ...inputsKeys);
+  const userInputsUri = store.join(store.baseUri, "metadata", ...userInputsKeys);
+  const put = (uri: string, bytes: Uint8Array) => store.put(uri, bytes, { contentType: "application/octet-stream" });
+  const inputsWritten = offloaded(inputsKeys, put(inputsUri, inputsBytes));
+  const same = Buffer.from(inputsBytes.buffer, inputsBytes.byteOffset, inputsBytes.byteLength).equals(userInputsBytes);
+  const userInputsWritten = (
+    same
+      ? inputsWritten.then(() =>
+          offloaded(userInputsKeys, store.copy(inputsUri, userInputsUri, { immutableSource: true })),
+        )
+      : offloaded(userInputsKeys, put(userInputsUri, userInputsBytes))
+  ).then(() => userInputsUri);
+  // Awaited by the caller later, or never when something fails first.
+  userInputsWritten.catch(() => undefined);
+  await inputsWritten;
+  return { inputsUri, userInputsUri: userInputsWritten };
+}
+
+/** `written`, with a store failure as flyteadmin reports it. */
+async function offloaded(keys: readonly string[], written: Promise<unknown>): Promise<void> {
   try {
-    await writeProto(store, uri, LiteralMapSchema, literals ?? create(LiteralMapSchema));
+    await written;
   } catch (error) {
     throw AloftError.internal(`Failed to write protobuf for [${keys.join(" ")}] with err: ${messageOf(error)}`, {
       cause: error,
     });
   }
-  return uri;
 }
 
 /** What {@link fetchInputs} and {@link fetchOutputs} return. */
