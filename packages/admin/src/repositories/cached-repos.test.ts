@@ -6,7 +6,7 @@ import type { Database } from "../db/schema.js";
 import { createSharedRowCaches } from "../startup/create-shared-row-caches.js";
 import { createRepositories, type Repositories } from "./create-repositories.js";
 import { ResourcePriority } from "./resource-repo.js";
-import { ReadThroughCache } from "./row-caches.js";
+import { createRowCaches, ReadThroughCache } from "./row-caches.js";
 import { describeEachDialect, type TestDatabase } from "./test-databases.test-helper.js";
 
 const project = (identifier: string) => ({ identifier, name: identifier, description: "", labels: null, state: 0 });
@@ -70,6 +70,19 @@ describeEachDialect("cached project and attribute reads", (db, dialect) => {
     expect((await repos.projects.get("p")).state).toBe(0);
     await repos.withTransaction((tx) => tx.projects.update("p", { state: 2 }));
     expect((await repos.projects.get("p")).state).toBe(2);
+  });
+
+  it("commits a change and its announcement together: a failed announcement undoes the change", async () => {
+    const caches = createRowCaches(async () => {
+      throw new Error("announcement failed");
+    });
+    const repos = createRepositories({ db: db().database.db, capabilities: db().database.capabilities, caches });
+    await repos.projects.create(project("p"));
+    await expect(repos.projects.update("p", { state: 1 })).rejects.toThrow("announcement failed");
+    await expect(repos.resources.createOrUpdate(resource(1))).rejects.toThrow("announcement failed");
+    const plain = createRepositories({ db: db().database.db, capabilities: db().database.capabilities });
+    expect((await plain.projects.get("p")).state).toBe(0);
+    expect(await plain.resources.listCandidates(scope)).toEqual([]);
   });
 
   it("answers attribute candidates from the cache until attributes are written or deleted", async () => {

@@ -13,6 +13,8 @@ import type { CachedTable, RowCaches } from "./row-caches.js";
 export interface CacheScope {
   caches: RowCaches;
   executor: AdminDbExecutor;
+  /** The uncached repositories bound to `executor`. */
+  raw: { projects: ProjectRepo; resources: ResourceRepo };
   /** Inside a transaction: the cached tables it changed (dropped from the caches once it commits). */
   changedInTransaction: Set<CachedTable> | undefined;
   /** Outside a transaction: runs `write` in one, so the change and its announcement commit together. */
@@ -20,10 +22,14 @@ export interface CacheScope {
 }
 
 /** Runs `write`, a change to `table`, so that the caches learn of it when it commits. */
-async function changing(scope: CacheScope, table: CachedTable, write: () => Promise<void>): Promise<void> {
+async function changing(
+  scope: CacheScope,
+  table: CachedTable,
+  write: (raw: CacheScope["raw"]) => Promise<void>,
+): Promise<void> {
   const { caches, changedInTransaction } = scope;
   if (changedInTransaction !== undefined) {
-    await write();
+    await write(scope.raw);
     changedInTransaction.add(table);
     await caches.announce?.(scope.executor, table);
     return;
@@ -33,7 +39,7 @@ async function changing(scope: CacheScope, table: CachedTable, write: () => Prom
     return;
   }
   try {
-    await write();
+    await write(scope.raw);
   } finally {
     // Even a failed write may have changed something (an error after the statement), so drop the entries anyway.
     caches.invalidate(table);
@@ -45,7 +51,7 @@ export function cachedProjectRepo(inner: ProjectRepo, scope: CacheScope): Projec
   if (scope.changedInTransaction !== undefined) {
     return {
       ...inner,
-      update: (identifier, changes) => changing(scope, "projects", () => inner.update(identifier, changes)),
+      update: (identifier, changes) => changing(scope, "projects", (raw) => raw.projects.update(identifier, changes)),
     };
   }
   const find = (identifier: string) =>
@@ -63,15 +69,16 @@ export function cachedProjectRepo(inner: ProjectRepo, scope: CacheScope): Projec
       return row;
     },
     // A new project was never cached (absent rows are not kept), so creating one changes no entry.
-    update: (identifier, changes) => changing(scope, "projects", () => inner.update(identifier, changes)),
+    update: (identifier, changes) => changing(scope, "projects", (raw) => raw.projects.update(identifier, changes)),
   };
 }
 
 /** `inner` with cached `listCandidates` and announced `createOrUpdate`/`delete`. */
 export function cachedResourceRepo(inner: ResourceRepo, scope: CacheScope): ResourceRepo {
   const writes: Pick<ResourceRepo, "createOrUpdate" | "delete"> = {
-    createOrUpdate: (input) => changing(scope, "resources", () => inner.createOrUpdate(input)),
-    delete: (id) => changing(scope, "resources", () => inner.delete(id)),
+    // The write runs on the transaction's repositories: on PostgreSQL it commits together with its announcement.
+    createOrUpdate: (input) => changing(scope, "resources", (raw) => raw.resources.createOrUpdate(input)),
+    delete: (id) => changing(scope, "resources", (raw) => raw.resources.delete(id)),
   };
   if (scope.changedInTransaction !== undefined) return { ...inner, ...writes };
   return {

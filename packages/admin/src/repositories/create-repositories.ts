@@ -68,19 +68,20 @@ export interface CreateRepositoriesOptions {
 /** Builds the {@link Repositories} bundle over `options.db`. */
 export function createRepositories(options: CreateRepositoriesOptions): Repositories {
   const { db, capabilities, caches } = options;
+  const projects = createProjectRepo(db);
+  const resources = createResourceRepo(db);
   const cacheScope: CacheScope | undefined =
     caches === undefined
       ? undefined
       : {
           caches,
           executor: db,
+          raw: { projects, resources },
           changedInTransaction: options.changedInTransaction,
           // The transaction's bundle was built by this function, with its own scope.
           inTransaction: (write) =>
             repositories.withTransaction(async (tx) => write((tx as { cacheScope?: CacheScope }).cacheScope!)),
         };
-  const projects = createProjectRepo(db);
-  const resources = createResourceRepo(db);
   const repositories: Repositories & { cacheScope?: CacheScope } = {
     projects: cacheScope === undefined ? projects : cachedProjectRepo(projects, cacheScope),
     tasks: createTaskRepo(db),
