@@ -22,7 +22,7 @@ const resource = (attributes: number) => ({
 });
 
 /** A change made behind the repositories' back, as another process without notifications would make it. */
-async function describeProjectBehindTheCache(db: TestDatabase, identifier: string, description: string) {
+async function changeDescriptionBehindTheCache(db: TestDatabase, identifier: string, description: string) {
   await db.database.db.updateTable("projects").set({ description }).where("identifier", "=", identifier).execute();
 }
 
@@ -48,7 +48,7 @@ describeEachDialect("cached project and attribute reads", (db, dialect) => {
     await repos.projects.create(project("p"));
     // An absent project was not remembered as absent.
     expect(await repos.projects.get("p")).toMatchObject({ identifier: "p", description: "" });
-    await describeProjectBehindTheCache(db(), "p", "behind");
+    await changeDescriptionBehindTheCache(db(), "p", "behind");
     expect((await repos.projects.get("p")).description).toBe("");
     await repos.projects.update("p", { state: 1 });
     expect(await repos.projects.find("p")).toMatchObject({ state: 1, description: "behind" });
@@ -128,7 +128,7 @@ describeEachDialect("cached project and attribute reads", (db, dialect) => {
       await sql`select pg_terminate_backend(pid) from pg_stat_activity
         where pid <> pg_backend_pid() and query like ${'LISTEN "aloft_cached_row_changes%'}`.execute(other.db);
       await vi.waitFor(async () => {
-        await describeProjectBehindTheCache(db(), "p", `behind ${Math.random()}`);
+        await changeDescriptionBehindTheCache(db(), "p", `behind ${Math.random()}`);
         const { rows } = await sql<{ description: string }>`select description from projects`.execute(other.db);
         expect((await repos.projects.get("p")).description).toBe(rows[0]!.description);
       });

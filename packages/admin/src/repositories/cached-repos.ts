@@ -48,12 +48,10 @@ async function changing(
 
 /** `inner` with cached `find`/`get` and announced `update`. */
 export function cachedProjectRepo(inner: ProjectRepo, scope: CacheScope): ProjectRepo {
-  if (scope.changedInTransaction !== undefined) {
-    return {
-      ...inner,
-      update: (identifier, changes) => changing(scope, "projects", (raw) => raw.projects.update(identifier, changes)),
-    };
-  }
+  // A new project was never cached (absent rows are not kept), so creating one changes no entry.
+  const update: ProjectRepo["update"] = (identifier, changes) =>
+    changing(scope, "projects", (raw) => raw.projects.update(identifier, changes));
+  if (scope.changedInTransaction !== undefined) return { ...inner, update };
   const find = (identifier: string) =>
     scope.caches.projects.get(
       identifier,
@@ -68,8 +66,7 @@ export function cachedProjectRepo(inner: ProjectRepo, scope: CacheScope): Projec
       if (row === undefined) throw AloftError.notFound(`project [${identifier}] not found`);
       return row;
     },
-    // A new project was never cached (absent rows are not kept), so creating one changes no entry.
-    update: (identifier, changes) => changing(scope, "projects", (raw) => raw.projects.update(identifier, changes)),
+    update,
   };
 }
 

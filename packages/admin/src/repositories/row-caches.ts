@@ -9,6 +9,7 @@
  * nothing is cached. A read that started before a change committed is never kept (generation check).
  */
 import type { ProjectRow, ResourceRow } from "../db/schema.js";
+import type { AdminDbExecutor } from "./admin-db-executor.js";
 
 /** The tables whose rows are cached. */
 export type CachedTable = "projects" | "resources";
@@ -61,7 +62,7 @@ export interface RowCaches {
    * Tells other admin processes that `table` changes in the transaction `executor` runs (delivered at its commit);
    * undefined where no other process can share the database's caches' tables (SQLite).
    */
-  readonly announce?: (executor: unknown, table: CachedTable) => Promise<void>;
+  readonly announce?: (executor: AdminDbExecutor, table: CachedTable) => Promise<void>;
 }
 
 /** Caches for one admin process; `announce` as {@link RowCaches.announce}. */
@@ -69,17 +70,16 @@ export function createRowCaches(announce?: RowCaches["announce"]): RowCaches & {
   /** Stops (true) or resumes (false) caching, e.g. while changes from other processes cannot be heard. */
   setSuspended(suspended: boolean): void;
 } {
-  const projects = new ReadThroughCache<ProjectRow | undefined>();
-  const resources = new ReadThroughCache<readonly ResourceRow[]>();
-  const caches = { projects, resources };
+  const caches = {
+    projects: new ReadThroughCache<ProjectRow | undefined>(),
+    resources: new ReadThroughCache<readonly ResourceRow[]>(),
+  };
   return {
-    projects,
-    resources,
+    ...caches,
     invalidate: (table) => caches[table].invalidate(),
     ...(announce === undefined ? {} : { announce }),
     setSuspended(suspended) {
-      projects.setSuspended(suspended);
-      resources.setSuspended(suspended);
+      for (const table of CACHED_TABLES) caches[table].setSuspended(suspended);
     },
   };
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { listenToPostgresChannel, postgresChannelName, type SqlDatabase } from "@aloft/db";
-import { type Kysely, sql } from "kysely";
+import { sql } from "kysely";
 import { CACHED_TABLES, type CachedTable, createRowCaches, type RowCaches } from "../repositories/row-caches.js";
 
 /** The channel's base name; the schema makes it unique per installation. */
@@ -22,9 +22,7 @@ export async function createSharedRowCaches<DB>(
   // This process drops its entries itself once its transaction commits; its own notifications are skipped.
   const origin = randomBytes(8).toString("hex");
   const caches = createRowCaches((executor, table) =>
-    sql`select pg_notify(${channel}, ${`${origin} ${table}`})`
-      .execute(executor as Kysely<unknown>)
-      .then(() => undefined),
+    sql`select pg_notify(${channel}, ${`${origin} ${table}`})`.execute(executor).then(() => undefined),
   );
   const listener = await listenToPostgresChannel({
     connection: database.postgresConnection,
