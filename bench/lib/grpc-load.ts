@@ -12,8 +12,8 @@ export interface UnaryLoadOptions {
   baseUrl: string;
   /** `/<package.Service>/<Method>`. */
   path: string;
-  /** The request message, protobuf-encoded. */
-  message: Uint8Array;
+  /** The request messages, protobuf-encoded: call `i` sends `messages[i % messages.length]`. */
+  messages: readonly Uint8Array[];
   calls: number;
   concurrency: number;
 }
@@ -24,13 +24,19 @@ export interface UnaryLoadResult {
   callsPerSecond: number;
   /** CPU (user + system) this process spent per call, in ms. */
   clientCpuMsPerCall: number;
+  /** Each call's latency (request sent to stream closed), in ms, in the order the calls finished. */
+  latenciesMs: number[];
 }
 
 /** Makes `calls` calls, `concurrency` at a time on one connection; rejects on the first call that fails. */
 export async function runUnaryLoad(options: UnaryLoadOptions): Promise<UnaryLoadResult> {
-  const body = Buffer.alloc(5 + options.message.byteLength);
-  body.writeUInt32BE(options.message.byteLength, 1);
-  body.set(options.message, 5);
+  // gRPC's length-prefixed message framing: a compression flag byte, then the length as a big-endian uint32.
+  const bodies = options.messages.map((message) => {
+    const body = Buffer.alloc(5 + message.byteLength);
+    body.writeUInt32BE(message.byteLength, 1);
+    body.set(message, 5);
+    return body;
+  });
   const session = connect(options.baseUrl);
   await new Promise<void>((resolve, reject) => session.once("connect", () => resolve()).once("error", reject));
   const headers = {
@@ -39,7 +45,7 @@ export async function runUnaryLoad(options: UnaryLoadOptions): Promise<UnaryLoad
     "content-type": "application/grpc",
     te: "trailers",
   };
-  const call = () =>
+  const call = (body: Buffer) =>
     new Promise<void>((resolve, reject) => {
       const stream = session.request(headers);
       let status: string | undefined;
@@ -57,13 +63,16 @@ export async function runUnaryLoad(options: UnaryLoadOptions): Promise<UnaryLoad
     });
   try {
     let next = 0;
+    const latenciesMs: number[] = [];
     const cpu = process.cpuUsage();
     const started = performance.now();
     await Promise.all(
       Array.from({ length: options.concurrency }, async () => {
         while (next < options.calls) {
-          next++;
-          await call();
+          const body = bodies[next++ % bodies.length]!;
+          const sent = performance.now();
+          await call(body);
+          latenciesMs.push(performance.now() - sent);
         }
       }),
     );
@@ -73,6 +82,7 @@ export async function runUnaryLoad(options: UnaryLoadOptions): Promise<UnaryLoad
       seconds,
       callsPerSecond: options.calls / seconds,
       clientCpuMsPerCall: (used.user + used.system) / 1000 / options.calls,
+      latenciesMs,
     };
   } finally {
     session.close();

@@ -7,6 +7,9 @@ export function managerContext(context: HandlerContext): ManagerContext {
   return {
     requestId: context.values.get(requestIdKey),
     identity: context.values.get(identityKey),
-    signal: context.signal,
+    // Read only when used: the call's signal is made on first use (server/call-context.ts).
+    get signal() {
+      return context.signal;
+    },
   };
 }

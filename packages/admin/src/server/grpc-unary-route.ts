@@ -33,6 +33,8 @@ const COMPRESSED_FLAG = 0b00000001;
 const RESPONSE_CONTENT_TYPE = "application/grpc+proto";
 /** Why a call's signal aborts once it has been answered (a shared reason: building a DOMException per call is costly). */
 const CALL_COMPLETE = new ConnectError("call complete", ConnectCode.Canceled);
+/** The trailers of every successful call (connect's `setTrailerStatus` without an error). */
+const OK_TRAILERS: Readonly<Record<string, string>> = Object.freeze({ "grpc-status": "0" });
 
 /** Builds the route. */
 export function createGrpcUnaryRoute(options: GrpcUnaryRouteOptions): GrpcUnaryRoute {
@@ -149,13 +151,9 @@ function parse(invoker: UnaryInvoker, bytes: Uint8Array) {
 /** Writes the response: headers, the enveloped message (on success), then the status as trailers. */
 function respond(res: Http2ServerResponse, body: Uint8Array | undefined, error: unknown): void {
   if (res.destroyed || res.writableEnded) return;
-  const trailer = new Headers();
-  setTrailerStatus(trailer, error === undefined ? undefined : asConnectError(error));
-  const trailers: Record<string, string> = {};
-  for (const [key, value] of trailer) trailers[key] = key === "grpc-message" ? respecGrpcMessageValue(value) : value;
   res.setHeader("content-type", RESPONSE_CONTENT_TYPE);
   res.writeHead(200);
-  res.addTrailers(trailers);
+  res.addTrailers(error === undefined ? OK_TRAILERS : errorTrailers(asConnectError(error)));
   if (body === undefined) {
     res.end();
     return;
@@ -165,6 +163,15 @@ function respond(res: Http2ServerResponse, body: Uint8Array | undefined, error: 
   envelope.writeUInt32BE(body.byteLength, 1);
   envelope.set(body, ENVELOPE_HEADER_BYTES);
   res.end(envelope);
+}
+
+/** The trailers of a failed call, as connect writes them. */
+function errorTrailers(error: ConnectError): Record<string, string> {
+  const trailer = new Headers();
+  setTrailerStatus(trailer, error);
+  const trailers: Record<string, string> = {};
+  for (const [key, value] of trailer) trailers[key] = key === "grpc-message" ? respecGrpcMessageValue(value) : value;
+  return trailers;
 }
 
 function asConnectError(error: unknown): ConnectError {

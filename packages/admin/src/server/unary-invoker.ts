@@ -7,12 +7,12 @@ import {
   Code as ConnectCode,
   ConnectError,
   type ContextValues,
-  createHandlerContext,
   type HandlerContext,
   type Interceptor,
   type UnaryRequest,
   type UnaryResponse,
 } from "@connectrpc/connect";
+import { createCallContext, withRequest } from "./call-context.js";
 
 /** A unary implementation as found on a connect `ServiceImpl`. */
 export type UnaryImpl = (request: Message, context: HandlerContext) => unknown;
@@ -73,7 +73,7 @@ export function createUnaryInvoker(options: UnaryInvokerOptions): UnaryInvoker {
     service,
     method,
     async invoke(request, call) {
-      const context = createHandlerContext({
+      const callContext = createCallContext({
         service,
         method,
         protocolName: call.protocolName ?? "rest",
@@ -85,11 +85,12 @@ export function createUnaryInvoker(options: UnaryInvokerOptions): UnaryInvoker {
         contextValues: call.contextValues,
         ...(options.shutdownSignal === undefined ? {} : { shutdownSignal: options.shutdownSignal }),
       });
+      const context = callContext.context;
       const terminal = async (req: UnaryRequest): Promise<UnaryResponse> => {
         if (impl === undefined) {
           throw new ConnectError(`${service.typeName}.${method.name} is not implemented`, ConnectCode.Unimplemented);
         }
-        const output = await impl(req.message, { ...context, requestHeader: req.header, values: req.contextValues });
+        const output = await impl(req.message, withRequest(context, req.header, req.contextValues));
         const message = isMessage(output, method.output)
           ? output
           : create(method.output, (output ?? {}) as Parameters<typeof create>[1]);
@@ -114,14 +115,16 @@ export function createUnaryInvoker(options: UnaryInvokerOptions): UnaryInvoker {
           message: request,
           requestMethod: call.requestMethod,
           url: call.url,
-          signal: context.signal,
+          get signal() {
+            return callContext.signal();
+          },
           header: context.requestHeader,
           contextValues: call.contextValues,
         } as UnaryRequest);
         return { message: response.message, responseHeader: response.header };
       } finally {
         // As connect does once a call completes: ends the deadline timer and tells the handler the call is over.
-        context.abort(call.completeReason);
+        callContext.complete(call.completeReason);
       }
     },
   };
