@@ -28,7 +28,7 @@ import { createAttributesManager } from "./managers/attributes-manager.js";
 import { createAuthMetadataManager } from "./managers/auth-metadata-manager.js";
 import { createDataProxyManager } from "./managers/data-proxy-manager.js";
 import { createDescriptionEntityManager } from "./managers/description-entity-manager.js";
-import { createExecutionManager } from "./managers/execution/execution-manager.js";
+import { createExecutionManager, type ExecutionManagerDeps } from "./managers/execution/execution-manager.js";
 import { createIdentityManager } from "./managers/identity-manager.js";
 import type { AdminManagers, SignalManager } from "./managers/interfaces.js";
 import { createLaunchPlanManager } from "./managers/launch-plan-manager.js";
@@ -194,6 +194,8 @@ export async function createAdminService(options: CreateAdminServiceOptions): Pr
         capabilities: database.capabilities,
         announce: notifier.announce,
       });
+    // On PostgreSQL a creation's NOTIFY to other admin processes goes in the launch's own statement.
+    const noticeFor = executionChanges.noticeFor;
     const managers = withChangePublishing(
       createManagers({
         config,
@@ -203,8 +205,12 @@ export async function createAdminService(options: CreateAdminServiceOptions): Pr
         now,
         version: options.version ?? { version: packageVersion() },
         ...(options.onSignalSet === undefined ? {} : { onSignalSet: options.onSignalSet }),
+        ...(noticeFor === undefined
+          ? {}
+          : { creationNotice: (executionId) => noticeFor({ kind: "execution", executionId }) }),
       }),
       executionChanges,
+      { creationsRelayed: noticeFor !== undefined },
     );
     const extraServices = await options.extraServices?.({ database, blobStore: blobs.store });
     const transport = createAdminServer({
@@ -276,6 +282,7 @@ interface ManagerWiring {
   now: () => Date;
   version: VersionInfo;
   onSignalSet?: (executionId: WorkflowExecutionIdentifier) => void;
+  creationNotice?: ExecutionManagerDeps["creationNotice"];
 }
 
 /** Every manager, each given only the repositories and settings it reads. */
@@ -309,6 +316,7 @@ function createManagers(wiring: ManagerWiring): AdminManagers {
     namespaceTemplate: config.namespaceMapping.template,
     remoteData,
     now,
+    ...(wiring.creationNotice === undefined ? {} : { creationNotice: wiring.creationNotice }),
   });
   const nodeExecutions = createNodeExecutionManager({
     repos,

@@ -47,7 +47,12 @@ export interface ExecutionRepo {
    */
   createManyWithQueuedHandOff(
     items: readonly { execution: NewExecutionRow; tags: readonly ExecutionTag[] }[],
-    handOff: { queue: readonly EnqueueInput[]; channel: string },
+    handOff: {
+      queue: readonly EnqueueInput[];
+      channel: string;
+      /** More `NOTIFY`s to send with the rows (announcing them to other admin processes). */
+      notices?: readonly { channel: string; payload: string }[];
+    },
   ): Promise<void>;
   /** @throws AloftError NotFound "missing entity of type execution with identifier …". */
   get(key: ExecutionKey): Promise<ExecutionRow>;
@@ -145,9 +150,17 @@ export function createExecutionRepo(db: AdminDbExecutor): ExecutionRepo {
           : statement.with("tagged", (w) => w.insertInto("execution_tags").values(tags).returning("id"));
       // A SELECT in a WITH runs only if referenced, hence the NOTIFY in the final select. PostgreSQL delivers it
       // on commit and folds identical notifications of one transaction into one.
+      const notices = handOff.notices ?? [];
       await withTags
         .selectFrom("created")
         .select(sql<string>`(select count(pg_notify(${handOff.channel}, '')) from queued)`.as("notified"))
+        .$if(notices.length > 0, (select) =>
+          select.select(
+            sql<string>`(select count(pg_notify(n.channel, n.payload)) from unnest(${notices.map((n) => n.channel)}::text[], ${notices.map((n) => n.payload)}::text[]) as n(channel, payload))`.as(
+              "announced",
+            ),
+          ),
+        )
         .execute();
     },
 

@@ -9,10 +9,25 @@ import { type ExecutionChange, executionChangeKey, type ExecutionChangeNotice } 
 /** Receives the notices of one subscription; it must not throw and should return quickly. */
 export type ExecutionChangeListener = (notice: ExecutionChangeNotice) => void;
 
+/** A PostgreSQL `NOTIFY` that tells other admin processes of a change, as the feed's relay would. */
+export interface ChangeNotice {
+  channel: string;
+  payload: string;
+}
+
 /** Publishes and subscribes to execution changes. */
 export interface ExecutionChangeFeed {
-  /** Announces a change. Call it only once the change is committed: subscribers re-read it at once. */
-  publish(change: ExecutionChange): void;
+  /**
+   * Announces a change. Call it only once the change is committed: subscribers re-read it at once. With `relayed`,
+   * the writer sent the change's {@link ExecutionChangeFeed.noticeFor} notice in its own transaction, so it is
+   * delivered in this process only.
+   */
+  publish(change: ExecutionChange, options?: { relayed?: boolean }): void;
+  /**
+   * The `NOTIFY` a writer can send in the transaction that makes `change` (delivered at its commit, one statement
+   * fewer than the relay's), for a feed that reaches other processes; absent on a feed within one process.
+   */
+  readonly noticeFor?: (change: ExecutionChange) => ChangeNotice;
   /** Listens to the changes of one workflow execution until the returned function is called. */
   subscribe(executionId: ExecutionKey, listener: ExecutionChangeListener): () => void;
   /** How many subscriptions are open (for metrics and tests). */

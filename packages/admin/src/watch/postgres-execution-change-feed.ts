@@ -77,9 +77,9 @@ export async function createPostgresExecutionChangeFeed(
   };
 
   return {
-    publish(change) {
+    publish(change, options) {
       fanout.deliver(change);
-      if (closed) return;
+      if (closed || options?.relayed === true) return;
       pending.push(executionChangeToPayload(change, origin));
       // In the next turn: the caller's response goes out first, and changes published meanwhile share the statement.
       if (!relayScheduled) {
@@ -90,6 +90,7 @@ export async function createPostgresExecutionChangeFeed(
         });
       }
     },
+    noticeFor: (change) => ({ channel, payload: executionChangeToPayload(change, origin) }),
     subscribe: (executionId, subscriber) => fanout.subscribe(executionId, subscriber),
     subscriptionCount: () => fanout.count(),
     async close() {

@@ -11,6 +11,15 @@ import type {
 } from "../managers/interfaces.js";
 import type { ExecutionChangeFeed } from "./execution-change-feed.js";
 
+/** Options of {@link withChangePublishing}. */
+export interface ChangePublishingOptions {
+  /**
+   * The execution manager sends each creation's {@link ExecutionChangeFeed.noticeFor} notice in the creating
+   * transaction itself, so creations are only delivered within this process here.
+   */
+  creationsRelayed?: boolean;
+}
+
 /**
  * `managers` with execution creation (create, relaunch, recover), updates, termination and the three event calls
  * publishing their change to `feed`; everything else is passed through untouched.
@@ -18,18 +27,23 @@ import type { ExecutionChangeFeed } from "./execution-change-feed.js";
 export function withChangePublishing<M extends Pick<AdminManagers, "executions" | "nodeExecutions" | "taskExecutions">>(
   managers: M,
   feed: ExecutionChangeFeed,
+  options: ChangePublishingOptions = {},
 ): M {
   return {
     ...managers,
-    executions: publishingExecutions(managers.executions, feed),
+    executions: publishingExecutions(managers.executions, feed, options.creationsRelayed === true),
     nodeExecutions: publishingNodeExecutions(managers.nodeExecutions, feed),
     taskExecutions: publishingTaskExecutions(managers.taskExecutions, feed),
   };
 }
 
-function publishingExecutions(executions: ExecutionManager, feed: ExecutionChangeFeed): ExecutionManager {
+function publishingExecutions(
+  executions: ExecutionManager,
+  feed: ExecutionChangeFeed,
+  creationsRelayed: boolean,
+): ExecutionManager {
   const created = <T extends { id?: Parameters<typeof executionKeyFromId>[0] }>(response: T): T => {
-    feed.publish({ kind: "execution", executionId: executionKeyFromId(response.id) });
+    feed.publish({ kind: "execution", executionId: executionKeyFromId(response.id) }, { relayed: creationsRelayed });
     return response;
   };
   return {

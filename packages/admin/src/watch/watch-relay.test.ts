@@ -108,6 +108,33 @@ describe.skipIf(TEST_POSTGRES_URL === undefined)("execution changes across admin
     expect(heard).toEqual({ first: 1, second: 1 });
   });
 
+  it("announces an execution created through one admin to the other's watchers once, from the creating statement", async () => {
+    const id = { project: "admintests", domain: "development", name: "relay-created" };
+    const heard = { first: 0, second: 0 };
+    const stopFirst = first.admin.service.executionChanges.subscribe(id, () => (heard.first += 1));
+    const arrived = new Promise<void>((resolve) => {
+      const stopSecond = second.executionChanges.subscribe(id, () => {
+        heard.second += 1;
+        stopSecond();
+        resolve();
+      });
+    });
+    await launch(first.admin.grpc, id.name);
+    await arrived;
+    // As above: a marker published by the second admin reaches the first after anything the first sent before it.
+    const marker = { ...id, name: "relay-created-marker" };
+    const markerArrived = new Promise<void>((resolve) => {
+      const stop = first.admin.service.executionChanges.subscribe(marker, () => {
+        stop();
+        resolve();
+      });
+    });
+    second.executionChanges.publish({ kind: "execution", executionId: marker });
+    await markerArrived;
+    stopFirst();
+    expect(heard).toEqual({ first: 1, second: 1 });
+  });
+
   it("tells every watcher to re-read after the LISTEN connection was lost", async () => {
     const database = first.admin.service.database;
     const schema = testSchemaName("aloft_resync");

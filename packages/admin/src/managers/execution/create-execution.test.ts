@@ -19,6 +19,8 @@ import { ExecutionError_ErrorKind } from "@aloft/idl/gen/flyteidl/core/execution
 import { ResourceType } from "@aloft/idl/gen/flyteidl/core/identifier_pb";
 import { LiteralMapSchema } from "@aloft/idl/gen/flyteidl/core/literals_pb";
 import { Resources_ResourceName } from "@aloft/idl/gen/flyteidl/core/tasks_pb";
+import { TEST_POSTGRES_URL } from "@aloft/test-helpers";
+import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { LaunchPlanSpecSchema } from "@aloft/idl/gen/flyteidl/admin/launch_plan_pb";
 import { describeEachDialect } from "../../repositories/test-databases.test-helper.js";
@@ -280,6 +282,66 @@ describeEachDialect("CreateExecution", (db) => {
         expect(await db().repos.executions.listTags({ ...execKey, name: "solo" })).toEqual([]);
       } finally {
         await notifier.close();
+      }
+    });
+
+    it("on PostgreSQL sends each new execution's notice in the launch's own statement or transaction, on every path", async () => {
+      if (db().dialect !== "postgres") return;
+      const channel = `aloft_test_creations_${Math.random().toString(36).slice(2, 10)}`;
+      const listener = new pg.Client({ connectionString: TEST_POSTGRES_URL });
+      await listener.connect();
+      const heard: string[] = [];
+      listener.on("notification", (message) => heard.push(message.payload ?? ""));
+      await listener.query(`LISTEN "${channel}"`);
+      /** What was heard up to now: a marker sent last comes after every notice committed before it. */
+      const heardSoFar = async (): Promise<string[]> => {
+        const marker = `marker-${heard.length}-${Math.random()}`;
+        const arrived = new Promise<void>((resolve) => {
+          const onMessage = (message: pg.Notification) => {
+            if (message.payload !== marker) return;
+            listener.off("notification", onMessage);
+            resolve();
+          };
+          listener.on("notification", onMessage);
+        });
+        await listener.query(`SELECT pg_notify($1, $2)`, [channel, marker]);
+        await arrived;
+        return heard.filter((payload) => !payload.startsWith("marker-")).sort();
+      };
+      const creationNotice = (id: { name: string }) => ({ channel, payload: `created ${id.name}` });
+      const notifier = await createQueueNotifier(db().database);
+      try {
+        const queue = createQueuedWorkflowExecutor({
+          db: db().repos.executor,
+          capabilities: db().repos.capabilities,
+          announce: notifier.announce,
+        });
+        // The queue's one-statement write: alone, in a group, and a taken name that fails (and announces nothing).
+        const h = harness({ executor: queue, creationNotice });
+        await seedLaunchPlan(h);
+        await h.executions.createExecution(executionRequest({ name: "solo" }), ctx);
+        const grouped = await Promise.allSettled(
+          ["g0", "solo", "g1"].map((name) => h.executions.createExecution(executionRequest({ name }), ctx)),
+        );
+        expect(grouped.map((o) => o.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+        expect(await heardSoFar()).toEqual(["created g0", "created g1", "created solo"]);
+
+        // An executor without the one-statement hand-off: the launch's transaction carries the notice.
+        heard.length = 0;
+        const inTransaction: WorkflowExecutor = {
+          id: "in-transaction",
+          execute: (request, options) => queue.execute(request, options),
+          abort: (request, options) => queue.abort(request, options),
+        };
+        const t = harness({ executor: inTransaction, creationNotice });
+        await Promise.all(["t0", "t1"].map((name) => t.executions.createExecution(executionRequest({ name }), ctx)));
+        // A refused launch is recorded FAILED, and announced with it.
+        const r = harness({ executor: refusingExecutor(AloftError.invalidArgument("no cluster")), creationNotice });
+        await r.executions.createExecution(executionRequest({ name: "refused" }), ctx);
+        expect(await heardSoFar()).toEqual(["created refused", "created t0", "created t1"]);
+      } finally {
+        await notifier.close();
+        await listener.end();
       }
     });
 

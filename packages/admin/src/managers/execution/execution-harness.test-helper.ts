@@ -55,7 +55,7 @@ import {
 import { launchPlanRequest, taskRequest, workflowRequest } from "../registration-requests.test-helper.js";
 import { createSignalManager } from "../signal-manager.js";
 import { createTaskExecutionManager } from "../task-execution-manager.js";
-import { createExecutionManager } from "./execution-manager.js";
+import { createExecutionManager, type ExecutionManagerDeps } from "./execution-manager.js";
 
 export { failure, registerProject, testContext } from "../registration-harness.test-helper.js";
 export { launchPlanRequest, taskRequest, workflowRequest } from "../registration-requests.test-helper.js";
@@ -111,6 +111,7 @@ export interface ExecutionHarnessOptions {
   /** Fixed generated names, in order (then the real generator). */
   names?: string[];
   now?: () => Date;
+  creationNotice?: ExecutionManagerDeps["creationNotice"];
 }
 
 /** Wires the managers as the composition root will. */
@@ -138,6 +139,7 @@ export function createExecutionHarness(
     namespaceTemplate: config.namespaceMapping.template,
     remoteData,
     ...(options.now === undefined ? {} : { now: options.now }),
+    ...(options.creationNotice === undefined ? {} : { creationNotice: options.creationNotice }),
     ...(names.length === 0
       ? {}
       : { generateName: () => names.shift() ?? `a${Math.random().toString(36).slice(2, 21)}` }),

@@ -44,7 +44,7 @@ import { launchExecution, type LaunchExecutionDeps } from "./launch-execution.js
 import { fetchInputs, fetchOutputs, offloadLiteralMap, type RemoteDataSettings } from "./literal-data.js";
 import { createLaunchPlanTargetCache } from "./launch-plan-target-cache.js";
 import { createWorkflowClosureCache } from "./workflow-closure-cache.js";
-import { createLaunchWriter } from "./launch-writes.js";
+import { createLaunchWriter, type LaunchWriterDeps } from "./launch-writes.js";
 import { namespaceFor } from "./namespace.js";
 import { workflowPhaseOf } from "../events/phase-names.js";
 
@@ -56,6 +56,8 @@ export interface ExecutionManagerDeps extends Omit<LaunchExecutionDeps, "closure
   remoteData: RemoteDataSettings & { inlineEventDataPolicy: InlineEventDataPolicy };
   /** Where terminal-phase notifications go; none = dropped. */
   notifications?: NotificationPublisher;
+  /** The `NOTIFY` that announces a new execution to other admin processes, sent in the creating transaction. */
+  creationNotice?: LaunchWriterDeps["creationNotice"];
 }
 
 /** Builds the {@link ExecutionManager}. */
@@ -66,7 +68,11 @@ export function createExecutionManager(deps: ExecutionManagerDeps): ExecutionMan
     ...deps,
     closures: createWorkflowClosureCache(blobStore),
     launchPlanTargets: createLaunchPlanTargetCache(deps.repos),
-    launches: createLaunchWriter({ repos, executor: deps.executor }),
+    launches: createLaunchWriter({
+      repos,
+      executor: deps.executor,
+      ...(deps.creationNotice === undefined ? {} : { creationNotice: deps.creationNotice }),
+    }),
   };
   const createWorkflowEvent = createWorkflowEventHandler({
     repos,

@@ -250,7 +250,7 @@ export async function launchExecution(
     if (!(error instanceof LaunchRefused)) throw error;
     if (isTask) throw AloftError.from(error.refusal);
     // The launch failed, but the execution is recorded FAILED and the call succeeds (flyteadmin).
-    await deps.repos.executions.create(rowFor("", error.refusal), tags);
+    await deps.launches.writeRefused({ executionId, row: rowFor("", error.refusal), tags });
   }
   return executionId;
 }

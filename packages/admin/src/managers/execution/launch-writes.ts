@@ -7,11 +7,18 @@
  * trip per statement on PostgreSQL) are paid once per group instead of once per execution. A lone launch goes at
  * once, so nothing waits on a timer. If a group's transaction fails, each launch of it is written again on its
  * own, so one launch's error (a taken name, an engine refusal) is never another's.
+ *
+ * With {@link LaunchWriterDeps.creationNotice} (PostgreSQL), each creation's `NOTIFY` to other admin processes goes
+ * in the same transaction or statement, so it is sent exactly when the execution commits and costs no statement of
+ * its own.
  */
 import type { ExecutionRequest, PostgresQueueHandOff, WorkflowExecutor } from "@aloft/db";
+import { sql } from "kysely";
 import type { NewExecutionRow } from "../../db/schema.js";
 import type { Repositories } from "../../repositories/create-repositories.js";
 import type { ExecutionTag } from "../../repositories/execution-repo.js";
+import type { AdminDbExecutor } from "../../repositories/admin-db-executor.js";
+import type { ExecutionKey } from "../../repositories/keys.js";
 
 /** One execution to record. */
 export interface LaunchWrite {
@@ -35,6 +42,26 @@ export interface LaunchWriter {
    * @throws LaunchRefused when the executor refused it (nothing was written); the database's error otherwise.
    */
   write(launch: LaunchWrite): Promise<void>;
+  /** Records an execution the executor refused (its row says why), without a hand-off. */
+  writeRefused(execution: {
+    executionId: ExecutionKey;
+    row: NewExecutionRow;
+    tags: readonly ExecutionTag[];
+  }): Promise<void>;
+}
+
+/** A PostgreSQL `NOTIFY` (a channel and a payload). */
+export interface LaunchNotice {
+  channel: string;
+  payload: string;
+}
+
+/** What {@link createLaunchWriter} writes with. */
+export interface LaunchWriterDeps {
+  repos: Repositories;
+  executor: WorkflowExecutor;
+  /** The `NOTIFY` that announces a new execution to other admin processes, sent in the launch's own transaction. */
+  creationNotice?: (executionId: ExecutionKey) => LaunchNotice;
 }
 
 interface Waiting {
@@ -47,8 +74,11 @@ interface Waiting {
 const MAX_GROUP = 256;
 
 /** A writer over `repos` and `executor`. */
-export function createLaunchWriter(deps: { repos: Repositories; executor: WorkflowExecutor }): LaunchWriter {
-  const { repos, executor } = deps;
+export function createLaunchWriter(deps: LaunchWriterDeps): LaunchWriter {
+  const { repos, executor, creationNotice } = deps;
+  const noticesOf = (executionIds: readonly ExecutionKey[]): LaunchNotice[] =>
+    creationNotice === undefined ? [] : executionIds.map(creationNotice);
+  const idOf = (launch: LaunchWrite): ExecutionKey => launch.request.executionId;
   let waiting: Waiting[] = [];
   let writing = false;
   /** Set on PostgreSQL with the queue executor: each write is then one statement, without a transaction. */
@@ -68,6 +98,7 @@ export function createLaunchWriter(deps: { repos: Repositories; executor: Workfl
           throw error;
         }
         await tx.executions.create(launch.row(cluster), launch.tags);
+        await notify(tx.executor, noticesOf([idOf(launch)]));
       });
     } catch (error) {
       throw refusal === undefined ? error : new LaunchRefused(refusal.cause);
@@ -84,7 +115,7 @@ export function createLaunchWriter(deps: { repos: Repositories; executor: Workfl
     }
     await repos.executions.createManyWithQueuedHandOff(
       group.map((launch, i) => ({ execution: launch.row(prepared.responses[i]!.cluster), tags: launch.tags })),
-      { queue: prepared.items, channel: queue.channel },
+      { queue: prepared.items, channel: queue.channel, notices: noticesOf(group.map(idOf)) },
     );
   };
 
@@ -99,6 +130,7 @@ export function createLaunchWriter(deps: { repos: Repositories; executor: Workfl
       await tx.executions.createMany(
         group.map((launch, i) => ({ execution: launch.row(placed[i]!.cluster), tags: launch.tags })),
       );
+      await notify(tx.executor, noticesOf(group.map(idOf)));
     });
   };
 
@@ -130,6 +162,17 @@ export function createLaunchWriter(deps: { repos: Repositories; executor: Workfl
   };
 
   return {
+    async writeRefused({ executionId, row, tags }) {
+      const notices = noticesOf([executionId]);
+      if (notices.length === 0) {
+        await repos.executions.create(row, tags);
+        return;
+      }
+      await repos.withTransaction(async (tx) => {
+        await tx.executions.create(row, tags);
+        await notify(tx.executor, notices);
+      });
+    },
     write(launch) {
       return new Promise<void>((resolve, reject) => {
         waiting.push({ launch, resolve, reject });
@@ -139,6 +182,14 @@ export function createLaunchWriter(deps: { repos: Repositories; executor: Workfl
       });
     },
   };
+}
+
+/** Sends `notices` in the transaction of `executor` (PostgreSQL delivers them when it commits). */
+async function notify(executor: AdminDbExecutor, notices: readonly LaunchNotice[]): Promise<void> {
+  if (notices.length === 0) return;
+  await sql`select count(pg_notify(n.channel, n.payload)) from unnest(${notices.map((n) => n.channel)}::text[], ${notices.map((n) => n.payload)}::text[]) as n(channel, payload)`.execute(
+    executor,
+  );
 }
 
 async function sequentially<T, R>(items: readonly T[], fn: (item: T) => Promise<R>): Promise<R[]> {
