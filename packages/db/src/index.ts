@@ -43,6 +43,8 @@ export {
 } from "./db-time.js";
 export type { DbTime } from "./db-time.js";
 export { inTransaction } from "./db-executor.js";
+export { compiledQuery, insertValuesSql, quoteIdentifier, sqlParameters } from "./statement-text.js";
+export type { SqlParameters } from "./statement-text.js";
 export type { DbExecutor } from "./db-executor.js";
 export { POSTGRES_CAPABILITIES, SQLITE_CAPABILITIES } from "./dialects/dialect-capabilities.js";
 export type { DialectCapabilities, DialectName, SqlTypes } from "./dialects/dialect-capabilities.js";
@@ -65,7 +67,7 @@ export type {
   HandoffTables,
   NewExecutionQueueRow,
 } from "./handoff/handoff-schema.js";
-export { createExecutionQueueRepo, enqueueInsert } from "./handoff/execution-queue-repo.js";
+export { createExecutionQueueRepo, enqueueInsert, enqueueRows } from "./handoff/execution-queue-repo.js";
 export type {
   ClaimInput,
   EnqueueInput,

@@ -87,7 +87,7 @@ export function createRepositories(options: CreateRepositoriesOptions): Reposito
     tasks: createTaskRepo(db),
     workflows: createWorkflowRepo(db),
     launchPlans: createLaunchPlanRepo(db),
-    executions: createExecutionRepo(db),
+    executions: createExecutionRepo(db, capabilities.name),
     executionEvents: createExecutionEventRepo(db),
     nodeExecutions: createNodeExecutionRepo(db),
     taskExecutions: createTaskExecutionRepo(db),

@@ -1,4 +1,14 @@
-import { type EnqueueInput, enqueueInsert, inTransaction, nowDbTime, withDbErrors } from "@aloft/db";
+import {
+  compiledQuery,
+  type DialectName,
+  type EnqueueInput,
+  enqueueRows,
+  inTransaction,
+  insertValuesSql,
+  nowDbTime,
+  sqlParameters,
+  withDbErrors,
+} from "@aloft/db";
 import { AloftError } from "@aloft/idl";
 import { type Kysely, sql } from "kysely";
 import type { Database, ExecutionRow, ExecutionRowUpdate, NewExecutionRow } from "../db/schema.js";
@@ -108,13 +118,22 @@ function tagRows(items: readonly { execution: NewExecutionRow; tags: readonly Ex
   );
 }
 
+/** {@link ExecutionRepo.find}'s statement, as the query builder compiles it for each dialect. */
+const findByKeySql: Readonly<Record<DialectName, string>> = {
+  postgres: `select * from "executions" where "execution_project" = $1 and "execution_domain" = $2 and "execution_name" = $3`,
+  sqlite: `select * from "executions" where "execution_project" = ? and "execution_domain" = ? and "execution_name" = ?`,
+};
+
 /** The Kysely {@link ExecutionRepo}. */
-export function createExecutionRepo(db: AdminDbExecutor): ExecutionRepo {
+export function createExecutionRepo(db: AdminDbExecutor, dialect: DialectName): ExecutionRepo {
   return withDbErrors<ExecutionRepo>({
     async create(execution, tags = []) {
       const row = withTimes(execution);
       const insert = async (executor: AdminDbExecutor): Promise<number> => {
-        const { id } = await executor.insertInto("executions").values(row).returning("id").executeTakeFirstOrThrow();
+        // Written as text (insertValuesSql): every launch runs it, and building it cost more than running it.
+        const parameters = sqlParameters(dialect);
+        const text = insertValuesSql(parameters, "executions", [row], ["id"]);
+        const { id } = (await executor.executeQuery(compiledQuery<{ id: number }>(text, parameters.values))).rows[0]!;
         await insertTags(executor, [{ execution: row, tags }]);
         return id;
       };
@@ -134,34 +153,32 @@ export function createExecutionRepo(db: AdminDbExecutor): ExecutionRepo {
     },
 
     async createManyWithQueuedHandOff(items, handOff) {
-      const rows = items.map((item) => ({ execution: withTimes(item.execution), tags: item.tags }));
-      const tags = tagRows(rows);
-      const statement = db
-        .with("queued", (w) => enqueueInsert(w, handOff.queue))
-        .with("created", (w) =>
-          w
-            .insertInto("executions")
-            .values(rows.map((item) => item.execution))
-            .returning("id"),
-        );
-      const withTags =
-        tags.length === 0
-          ? statement
-          : statement.with("tagged", (w) => w.insertInto("execution_tags").values(tags).returning("id"));
-      // A SELECT in a WITH runs only if referenced, hence the NOTIFY in the final select. PostgreSQL delivers it
-      // on commit and folds identical notifications of one transaction into one.
+      const rows = items.map((item) => withTimes(item.execution));
+      const tags = tagRows(items.map((item, i) => ({ execution: rows[i]!, tags: item.tags })));
       const notices = handOff.notices ?? [];
-      await withTags
-        .selectFrom("created")
-        .select(sql<string>`(select count(pg_notify(${handOff.channel}, '')) from queued)`.as("notified"))
-        .$if(notices.length > 0, (select) =>
-          select.select(
-            sql<string>`(select count(pg_notify(n.channel, n.payload)) from unnest(${notices.map((n) => n.channel)}::text[], ${notices.map((n) => n.payload)}::text[]) as n(channel, payload))`.as(
-              "announced",
-            ),
-          ),
-        )
-        .execute();
+      // Written as text (insertValuesSql): on every launch, building this statement with the query builder cost
+      // more CPU than PostgreSQL spent running it.
+      const parameters = sqlParameters("postgres");
+      const ctes = [
+        `"queued" as (${insertValuesSql(parameters, "execution_queue", enqueueRows(handOff.queue), ["id"])})`,
+        `"created" as (${insertValuesSql(parameters, "executions", rows, ["id"])})`,
+      ];
+      if (tags.length > 0) ctes.push(`"tagged" as (${insertValuesSql(parameters, "execution_tags", tags, ["id"])})`);
+      // A SELECT in a WITH runs only if referenced, hence the NOTIFYs in the final select (uncorrelated, so each
+      // runs once). PostgreSQL delivers them on commit and folds identical notifications of one transaction into one.
+      const selected = [
+        `(select count(pg_notify(${parameters.add(handOff.channel)}, '')) from "queued") as "notified"`,
+      ];
+      if (notices.length > 0) {
+        const channels = parameters.add(notices.map((notice) => notice.channel));
+        const payloads = parameters.add(notices.map((notice) => notice.payload));
+        selected.push(
+          `(select count(pg_notify(n.channel, n.payload)) from unnest(${channels}::text[], ${payloads}::text[]) as n(channel, payload)) as "announced"`,
+        );
+      }
+      await db.executeQuery(
+        compiledQuery(`with ${ctes.join(", ")} select ${selected.join(", ")} from "created"`, parameters.values),
+      );
     },
 
     async get(key) {
@@ -172,14 +189,12 @@ export function createExecutionRepo(db: AdminDbExecutor): ExecutionRepo {
       return row;
     },
 
-    find(key) {
-      return db
-        .selectFrom("executions")
-        .selectAll()
-        .where("execution_project", "=", key.project)
-        .where("execution_domain", "=", key.domain)
-        .where("execution_name", "=", key.name)
-        .executeTakeFirst();
+    async find(key) {
+      // Every GetExecution and event runs it: a fixed text skips building and compiling the query.
+      const result = await db.executeQuery(
+        compiledQuery<ExecutionRow>(findByKeySql[dialect], [key.project, key.domain, key.name]),
+      );
+      return result.rows[0];
     },
 
     findById(id) {
