@@ -10,7 +10,7 @@ import {
   withDbErrors,
 } from "@aloft/db";
 import { AloftError } from "@aloft/idl";
-import { type Kysely, sql } from "kysely";
+import type { Kysely } from "kysely";
 import type { Database, ExecutionRow, ExecutionRowUpdate, NewExecutionRow } from "../db/schema.js";
 import type { AdminDbExecutor } from "./admin-db-executor.js";
 import type { FilterExpression } from "./filters/filter-expression.js";
