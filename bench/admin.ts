@@ -13,7 +13,7 @@
  */
 import { type ChildProcess, fork } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -385,8 +385,31 @@ if (process.argv.includes("--serve-admin")) {
   await main();
 }
 
+/**
+ * What creating a folder with a file in it costs on the disk the benchmark writes to, in µs: each CreateExecution
+ * makes one (its inputs), and on this machine's ext4 (no journal) that cost goes from about 50 µs to several hundred
+ * for minutes after many files were deleted (a test run, an earlier benchmark), which moves the figures above.
+ */
+function fileCreationMicros(): number {
+  const dir = mkdtempSync(join(tmpdir(), "aloft-bench-disk-"));
+  try {
+    const count = 500;
+    const started = performance.now();
+    for (let i = 0; i < count; i++) {
+      mkdirSync(join(dir, String(i)));
+      writeFileSync(join(dir, String(i), "inputs"), "x");
+    }
+    return ((performance.now() - started) * 1000) / count;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
   const results: Result[] = [];
+  console.log(
+    `  (the benchmark's disk (${tmpdir()}): ${Math.round(fileCreationMicros())} µs to create a folder with a file in it)`,
+  );
   try {
     for (const dialect of parseDialects(process.argv.slice(2))) results.push(...(await benchDialect(dialect)));
   } finally {
