@@ -80,8 +80,9 @@ describe.skipIf(TEST_POSTGRES_URL === undefined)("execution changes across admin
     expect(rest).toEqual(["node n0 SUCCEEDED", "execution SUCCEEDED", "end SUCCEEDED"]);
   });
 
-  it("delivers a change once to the publishing admin's watchers and once to the other's", async () => {
-    const id = { project: "admintests", domain: "development", name: "relay-count" };
+  /** How many times each admin's subscribers to execution `name` heard of it while `act` changed it through the first. */
+  async function timesHeard(name: string, act: () => Promise<unknown>): Promise<{ first: number; second: number }> {
+    const id = { project: "admintests", domain: "development", name };
     const heard = { first: 0, second: 0 };
     const stopFirst = first.admin.service.executionChanges.subscribe(id, () => (heard.first += 1));
     const arrived = new Promise<void>((resolve) => {
@@ -91,11 +92,11 @@ describe.skipIf(TEST_POSTGRES_URL === undefined)("execution changes across admin
         resolve();
       });
     });
-    first.admin.service.executionChanges.publish({ kind: "execution", executionId: id });
+    await act();
     await arrived;
-    // The second admin answers with a marker: PostgreSQL delivers it to the first admin after the first admin's own
-    // notification, so once the marker is heard, a wrongly re-delivered change would have been counted.
-    const marker = { ...id, name: "relay-marker" };
+    // The second admin answers with a marker: PostgreSQL delivers it to the first admin after anything the first
+    // admin sent before, so once the marker is heard, a wrongly re-delivered change would have been counted.
+    const marker = { ...id, name: `${name}-marker` };
     const markerArrived = new Promise<void>((resolve) => {
       const stop = first.admin.service.executionChanges.subscribe(marker, () => {
         stop();
@@ -105,33 +106,21 @@ describe.skipIf(TEST_POSTGRES_URL === undefined)("execution changes across admin
     second.executionChanges.publish({ kind: "execution", executionId: marker });
     await markerArrived;
     stopFirst();
+    return heard;
+  }
+
+  it("delivers a change once to the publishing admin's watchers and once to the other's", async () => {
+    const heard = await timesHeard("relay-count", async () =>
+      first.admin.service.executionChanges.publish({
+        kind: "execution",
+        executionId: { project: "admintests", domain: "development", name: "relay-count" },
+      }),
+    );
     expect(heard).toEqual({ first: 1, second: 1 });
   });
 
   it("announces an execution created through one admin to the other's watchers once, from the creating statement", async () => {
-    const id = { project: "admintests", domain: "development", name: "relay-created" };
-    const heard = { first: 0, second: 0 };
-    const stopFirst = first.admin.service.executionChanges.subscribe(id, () => (heard.first += 1));
-    const arrived = new Promise<void>((resolve) => {
-      const stopSecond = second.executionChanges.subscribe(id, () => {
-        heard.second += 1;
-        stopSecond();
-        resolve();
-      });
-    });
-    await launch(first.admin.grpc, id.name);
-    await arrived;
-    // As above: a marker published by the second admin reaches the first after anything the first sent before it.
-    const marker = { ...id, name: "relay-created-marker" };
-    const markerArrived = new Promise<void>((resolve) => {
-      const stop = first.admin.service.executionChanges.subscribe(marker, () => {
-        stop();
-        resolve();
-      });
-    });
-    second.executionChanges.publish({ kind: "execution", executionId: marker });
-    await markerArrived;
-    stopFirst();
+    const heard = await timesHeard("relay-created", () => launch(first.admin.grpc, "relay-created"));
     expect(heard).toEqual({ first: 1, second: 1 });
   });
 
