@@ -45,12 +45,20 @@ describe("insertValuesSql", () => {
 
   for (const dialect of ["postgres", "sqlite"] as const) {
     it(`writes what Kysely compiles the same insert to [${dialect}]`, () => {
-      const compiled = compilers[dialect].insertInto("things").values(rows).returning(["id", "name"]).compile();
+      const compiled = compilers[dialect]
+        .insertInto("things")
+        // Rows with undefined and missing columns on purpose, which the table type does not allow.
+        .values(rows as never)
+        .returning(["id", "name"])
+        .compile();
       const parameters = sqlParameters(dialect);
       expect(insertValuesSql(parameters, "things", rows, ["id", "name"])).toBe(compiled.sql);
       expect(parameters.values).toEqual(compiled.parameters);
 
-      const plain = compilers[dialect].insertInto("things").values(rows[0]!).compile();
+      const plain = compilers[dialect]
+        .insertInto("things")
+        .values(rows[0] as never)
+        .compile();
       const more = sqlParameters(dialect);
       expect(insertValuesSql(more, "things", [rows[0]!])).toBe(plain.sql);
       expect(more.values).toEqual(plain.parameters);
