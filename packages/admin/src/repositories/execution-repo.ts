@@ -13,6 +13,7 @@ import { AloftError } from "@aloft/idl";
 import type { Kysely } from "kysely";
 import type { Database, ExecutionRow, ExecutionRowUpdate, NewExecutionRow } from "../db/schema.js";
 import type { AdminDbExecutor } from "./admin-db-executor.js";
+import { Entity } from "./filters/filter-entities.js";
 import type { FilterExpression } from "./filters/filter-expression.js";
 import { hasFilterOnField } from "./filters/filter-expression.js";
 import { filterEntities, filterToSql, sortExpression } from "./filters/filter-sql.js";
@@ -218,8 +219,7 @@ export function createExecutionRepo(db: AdminDbExecutor, dialect: DialectName): 
     list(input) {
       validateLimit(input.limit);
       const filters = input.filters ?? [];
-      let query = joined(db, filters).selectAll("executions");
-      for (const filter of filters) query = query.where(filterToSql(filter));
+      let query = filtered(db, filters).selectAll("executions");
       if (!hasFilterOnField(filters, "state")) query = query.where("executions.state", "=", EXECUTION_ACTIVE);
       const direction = input.sort?.direction ?? "desc";
       if (input.sort !== undefined) query = query.orderBy(sortExpression(input.sort), direction);
@@ -232,8 +232,7 @@ export function createExecutionRepo(db: AdminDbExecutor, dialect: DialectName): 
 
     async count(input) {
       const filters = input.filters ?? [];
-      let query = joined(db, filters).select((eb) => eb.fn.countAll<number>().as("count"));
-      for (const filter of filters) query = query.where(filterToSql(filter));
+      const query = filtered(db, filters).select((eb) => eb.fn.countAll<number>().as("count"));
       const { count } = await query.executeTakeFirstOrThrow();
       return Number(count);
     },
@@ -252,15 +251,37 @@ export function createExecutionRepo(db: AdminDbExecutor, dialect: DialectName): 
   });
 }
 
-/** `executions` with the joins `filters` need (flyteadmin's `ExecutionRepo.List`). */
-function joined(db: Kysely<Database>, filters: readonly FilterExpression[]) {
+/** The entities an execution references by row id, and the column that holds it. */
+const REFERENCED = [
+  { entity: Entity.LaunchPlan, table: "launch_plans", column: "executions.launch_plan_id" },
+  { entity: Entity.Workflow, table: "workflows", column: "executions.workflow_id" },
+  { entity: Entity.Task, table: "tasks", column: "executions.task_id" },
+] as const;
+
+/**
+ * `executions` narrowed by `filters` (flyteadmin's `ExecutionRepo.List`, which joins the launch plan, workflow or
+ * task a filter names). An execution references exactly one of each, so those joins are written as
+ * `<id column> IN (SELECT id … WHERE <that entity's filters>)`, which selects the same rows: with a join, SQLite
+ * drove the query from the launch plans and sorted every matching execution (240 ms for 100,000 executions), where
+ * it now walks the sort's index (10–20 ms); PostgreSQL plans both forms alike. Tag filters keep flyteadmin's join.
+ */
+function filtered(db: Kysely<Database>, filters: readonly FilterExpression[]) {
   const entities = filterEntities(filters);
-  return db
+  let query = db
     .selectFrom("executions")
-    .$if(entities.has("l"), (query) => query.innerJoin("launch_plans", "launch_plans.id", "executions.launch_plan_id"))
-    .$if(entities.has("w"), (query) => query.innerJoin("workflows", "workflows.id", "executions.workflow_id"))
-    .$if(entities.has("t"), (query) => query.innerJoin("tasks", "tasks.id", "executions.task_id"))
-    .$if(entities.has("et"), (query) =>
-      query.innerJoin("execution_tags", "execution_tags.execution_name", "executions.execution_name"),
+    .$if(entities.has("et"), (q) =>
+      q.innerJoin("execution_tags", "execution_tags.execution_name", "executions.execution_name"),
     );
+  for (const filter of filters) {
+    if (REFERENCED.some((referenced) => referenced.entity === filter.entity)) continue;
+    query = query.where(filterToSql(filter));
+  }
+  for (const { entity, table, column } of REFERENCED) {
+    const own = filters.filter((filter) => filter.entity === entity);
+    if (own.length === 0) continue;
+    query = query.where(column, "in", (eb) =>
+      own.reduce((ids, filter) => ids.where(filterToSql(filter)), eb.selectFrom(table).select(`${table}.id`)),
+    );
+  }
+  return query;
 }

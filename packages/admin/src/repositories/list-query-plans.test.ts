@@ -134,3 +134,60 @@ describe.skipIf(postgres?.skip !== undefined)(
     });
   },
 );
+
+describe("a launch plan filter on executions [sqlite]", () => {
+  let t: TestDatabase;
+  let repos: Repositories;
+  let captured: CompiledQuery[] = [];
+
+  beforeAll(async () => {
+    t = await openTestDatabase("sqlite");
+    const db = t.database.db;
+    const capture: KyselyPlugin = {
+      transformQuery: (args) => {
+        captured.push(db.getExecutor().compileQuery(args.node, args.queryId));
+        return args.node;
+      },
+      transformResult: (args) => Promise.resolve(args.result),
+    };
+    repos = createRepositories({ db: db.withPlugin(capture), capabilities: t.database.capabilities });
+    // One launch plan run 20,000 times: its executions are most of the table, as on a project's busiest launch plan.
+    await sql`
+      INSERT INTO launch_plans (project, domain, name, version, spec, closure, workflow_id, state, digest, created_at,
+        updated_at)
+      VALUES ('project', 'development', 'daily', 'v1', x'00', x'00', 1, 1, x'00', '2024-01-01T00:00:00.000000Z',
+        '2024-01-01T00:00:00.000000Z')`.execute(db);
+    await sql`
+      WITH RECURSIVE i(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM i WHERE n < 20000)
+      INSERT INTO executions (execution_project, execution_domain, execution_name, phase, closure, spec, created_at,
+        updated_at, launch_plan_id)
+      SELECT 'project', 'development', 'e' || n, CASE n % 4 WHEN 0 THEN 'RUNNING' ELSE 'SUCCEEDED' END, x'00', x'00',
+        strftime('%Y-%m-%dT%H:%M:%S', 1700000000 + n, 'unixepoch') || '.000000Z', '2024-01-01T00:00:00.000000Z', 1
+      FROM i`.execute(db);
+    await sql`ANALYZE`.execute(db);
+  }, 120_000);
+
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it("walks the sort's index instead of sorting every execution of the launch plan", async () => {
+    const sort = parseSort({ key: "created_at", direction: 0 }, "e");
+    const filters = [
+      ...identifierFilters("e", { project: "project", domain: "development" }),
+      ...parseFilters("eq(phase,SUCCEEDED)+eq(launch_plan.name,daily)", "e"),
+    ];
+    captured = [];
+    const listed = await repos.executions.list({ filters, limit: 100, ...(sort ? { sort } : {}) });
+    expect(listed).toHaveLength(100);
+    expect(listed[0]!.execution_name).toBe("e19999");
+    const [query] = captured;
+    const plan = await t.database.db.executeQuery<{ detail: string }>({
+      ...query!,
+      sql: `EXPLAIN QUERY PLAN ${query!.sql}`,
+    });
+    const steps = plan.rows.map((row) => row.detail);
+    expect(steps.some((step) => step.includes("executions_project_domain_created_at_idx"))).toBe(true);
+    expect(steps).not.toContainEqual(expect.stringContaining("TEMP B-TREE FOR ORDER BY"));
+  });
+});
