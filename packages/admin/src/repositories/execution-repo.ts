@@ -77,13 +77,13 @@ export interface ExecutionRepo {
    */
   update(id: number, changes: ExecutionChanges, options?: GuardedUpdateOptions): Promise<void>;
   /**
-   * Executions matching `input.filters` (entity `e`; joins `l`, `w`, `t`, `at`/`et`). Unless a filter
-   * names `state`, archived executions are left out (flyteadmin's default). Keeps flyteadmin's tag
-   * join, on `execution_name` alone and not de-duplicated: an execution with two matching tags is
-   * listed twice. Default order `id` descending.
+   * Executions matching `input.filters` (entity `e`; its launch plan `l`, workflow `w`, task `t`, tags `et`).
+   * Unless a filter names `state`, archived executions are left out (flyteadmin's default). Keeps flyteadmin's
+   * tag join, on `execution_name` alone and not de-duplicated: an execution with two matching tags is listed
+   * twice. Default order `id` descending.
    */
   list(input: ListInput): Promise<ExecutionRow[]>;
-  /** How many executions match `filters` (same joins as `list`, no default state filter). */
+  /** How many executions match `filters` (the same entities as `list`, no default state filter). */
   count(input: { filters?: readonly FilterExpression[] }): Promise<number>;
   /** The tags stored for an execution, ordered by key and value. */
   listTags(key: ExecutionKey): Promise<ExecutionTag[]>;
