@@ -145,10 +145,13 @@ export function createExecutionRepo(db: AdminDbExecutor, dialect: DialectName): 
       if (items.length === 0) return;
       const rows = items.map((item) => ({ execution: withTimes(item.execution), tags: item.tags }));
       await inTransaction(db, async (executor) => {
-        await executor
-          .insertInto("executions")
-          .values(rows.map((item) => item.execution))
-          .execute();
+        const parameters = sqlParameters(dialect);
+        const text = insertValuesSql(
+          parameters,
+          "executions",
+          rows.map((item) => item.execution),
+        );
+        await executor.executeQuery(compiledQuery(text, parameters.values));
         await insertTags(executor, rows);
       });
     },
