@@ -20,25 +20,32 @@ function scansOf(plan: PlanNode): string[] {
   return [...here, ...(plan.Plans ?? []).flatMap(scansOf)];
 }
 
+/** A test database and repositories over it that record every query they send, to EXPLAIN exactly those. */
+async function openCapturing(dialect: "sqlite" | "postgres") {
+  const t = await openTestDatabase(dialect);
+  const db = t.database.db;
+  const captured: CompiledQuery[] = [];
+  const capture: KyselyPlugin = {
+    transformQuery: (args) => {
+      captured.push(db.getExecutor().compileQuery(args.node, args.queryId));
+      return args.node;
+    },
+    transformResult: (args) => Promise.resolve(args.result),
+  };
+  const repos = createRepositories({ db: db.withPlugin(capture), capabilities: t.database.capabilities });
+  return { t, repos, captured };
+}
+
 describe.skipIf(postgres?.skip !== undefined)(
   `hot list queries use indexes [postgres]${postgres?.skip === undefined ? "" : ` (skipped: ${postgres.skip})`}`,
   () => {
     let t: TestDatabase;
     let repos: Repositories;
-    let captured: CompiledQuery[] = [];
+    let captured: CompiledQuery[];
 
     beforeAll(async () => {
-      t = await openTestDatabase("postgres");
+      ({ t, repos, captured } = await openCapturing("postgres"));
       const db = t.database.db;
-      // Capture what the repositories send, to EXPLAIN exactly those queries.
-      const capture: KyselyPlugin = {
-        transformQuery: (args) => {
-          captured.push(db.getExecutor().compileQuery(args.node, args.queryId));
-          return args.node;
-        },
-        transformResult: (args) => Promise.resolve(args.result),
-      };
-      repos = createRepositories({ db: db.withPlugin(capture), capabilities: t.database.capabilities });
       await sql`
         INSERT INTO executions (execution_project, execution_domain, execution_name, phase, closure, spec,
           execution_created_at, created_at, updated_at, launch_plan_id, workflow_id)
@@ -70,7 +77,7 @@ describe.skipIf(postgres?.skip !== undefined)(
     });
 
     async function plannedScans(run: () => Promise<unknown>): Promise<string[]> {
-      captured = [];
+      captured.length = 0;
       await run();
       const [query] = captured;
       if (query === undefined) throw new Error("no query captured");
@@ -138,19 +145,11 @@ describe.skipIf(postgres?.skip !== undefined)(
 describe("a launch plan filter on executions [sqlite]", () => {
   let t: TestDatabase;
   let repos: Repositories;
-  let captured: CompiledQuery[] = [];
+  let captured: CompiledQuery[];
 
   beforeAll(async () => {
-    t = await openTestDatabase("sqlite");
+    ({ t, repos, captured } = await openCapturing("sqlite"));
     const db = t.database.db;
-    const capture: KyselyPlugin = {
-      transformQuery: (args) => {
-        captured.push(db.getExecutor().compileQuery(args.node, args.queryId));
-        return args.node;
-      },
-      transformResult: (args) => Promise.resolve(args.result),
-    };
-    repos = createRepositories({ db: db.withPlugin(capture), capabilities: t.database.capabilities });
     // One launch plan run 20,000 times: its executions are most of the table, as on a project's busiest launch plan.
     await sql`
       INSERT INTO launch_plans (project, domain, name, version, spec, closure, workflow_id, state, digest, created_at,
@@ -177,7 +176,7 @@ describe("a launch plan filter on executions [sqlite]", () => {
       ...identifierFilters("e", { project: "project", domain: "development" }),
       ...parseFilters("eq(phase,SUCCEEDED)+eq(launch_plan.name,daily)", "e"),
     ];
-    captured = [];
+    captured.length = 0;
     const listed = await repos.executions.list({ filters, limit: 100, ...(sort ? { sort } : {}) });
     expect(listed).toHaveLength(100);
     expect(listed[0]!.execution_name).toBe("e19999");
