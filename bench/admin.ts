@@ -14,7 +14,7 @@
  */
 import { type ChildProcess, fork } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -53,7 +53,7 @@ const VERSION = "v1";
 const CLOCK_TICKS_PER_SECOND = 100;
 
 /** Whether the targets are measured with h2load ({@link runH2load}) rather than the Node load generator. */
-const useH2load = h2loadInstalled();
+const useH2load = !process.argv.includes("--serve-admin") && h2loadInstalled();
 
 const postgresUrl = process.env.ALOFT_BENCH_POSTGRES_URL || process.env.ALOFT_TEST_POSTGRES_URL || undefined;
 
@@ -270,19 +270,14 @@ async function benchDialect(dialect: Dialect): Promise<Result[]> {
     const client = createClient(AdminServiceDesc, createGrpcTransport({ baseUrl: started.url }));
     await register(client);
 
-    const load = (path: string, messages: readonly Uint8Array[], calls: number, concurrency: number) =>
-      runUnaryLoad({
-        baseUrl: started.url,
-        path: `/${AdminServiceDesc.typeName}/${path}`,
-        messages,
-        calls,
-        concurrency,
-      });
+    const methodPath = (method: string) => `/${AdminServiceDesc.typeName}/${method}`;
+    const load = (method: string, messages: readonly Uint8Array[], calls: number, concurrency: number) =>
+      runUnaryLoad({ baseUrl: started.url, path: methodPath(method), messages, calls, concurrency });
     const createPath = AdminServiceDesc.method.createExecution.name;
     const createMessage = toBinary(ExecutionCreateRequestSchema, create(ExecutionCreateRequestSchema, createRequest()));
 
-    // Latencies through the load generator, one call at a time (the figures held to the targets), then the same
-    // calls through connect-node, whose own CPU per call is most of what it adds (printed beside).
+    // Latencies one call at a time through the Node load generator (held to the targets unless h2load is installed),
+    // then the same calls through connect-node, whose own CPU per call is most of what it adds.
     await load(createPath, [createMessage], WARM_UP, 1);
     await admin.ask({ analyze: true });
     const creates = (await load(createPath, [createMessage], SAMPLES, 1)).latenciesMs;
@@ -303,8 +298,8 @@ async function benchDialect(dialect: Dialect): Promise<Result[]> {
     );
     // With h2load installed the targets are measured with it (a C client: next to no CPU of its own per call to take
     // from admin on two cores); the Node load generator's figures are printed beside.
-    const h2 = (path: string, message: Uint8Array, calls: number, concurrency: number) =>
-      runH2load({ baseUrl: started.url, path: `/${AdminServiceDesc.typeName}/${path}`, message, calls, concurrency });
+    const h2 = (method: string, message: Uint8Array, calls: number, concurrency: number) =>
+      runH2load({ baseUrl: started.url, path: methodPath(method), message, calls, concurrency });
     const h2Latencies = useH2load
       ? {
           creates: (await h2(createPath, createMessage, SAMPLES, 1)).latenciesMs,
@@ -321,7 +316,8 @@ async function benchDialect(dialect: Dialect): Promise<Result[]> {
         `GetExecution p50 ${percentile(connectGets, 50).toFixed(2)} ms)`,
     );
 
-    // Throughput through the load generator (the figure held to the target), then through connect-node.
+    // Throughput through the Node load generator (held to the target unless h2load is installed), then through
+    // connect-node and h2load.
     const adminCpu = processCpuMs(admin.child.pid!);
     const throughput = await load(createPath, [createMessage], THROUGHPUT_CREATES, CONCURRENCY);
     const adminCpuPerCreate = (processCpuMs(admin.child.pid!) - adminCpu) / THROUGHPUT_CREATES;
@@ -418,17 +414,15 @@ if (process.argv.includes("--serve-admin")) {
  */
 function fileCreationMicros(): number {
   const dir = mkdtempSync(join(tmpdir(), "aloft-bench-disk-"));
-  try {
-    const count = 500;
-    const started = performance.now();
-    for (let i = 0; i < count; i++) {
-      mkdirSync(join(dir, String(i)));
-      writeFileSync(join(dir, String(i), "inputs"), "x");
-    }
-    return ((performance.now() - started) * 1000) / count;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+  // Removed with the benchmark's data: deleting it now would slow the file creation the run measures.
+  cleanups.push(() => rm(dir, { recursive: true, force: true }));
+  const count = 500;
+  const started = performance.now();
+  for (let i = 0; i < count; i++) {
+    mkdirSync(join(dir, String(i)));
+    writeFileSync(join(dir, String(i), "inputs"), "x");
   }
+  return ((performance.now() - started) * 1000) / count;
 }
 
 async function main(): Promise<void> {
@@ -438,10 +432,10 @@ async function main(): Promise<void> {
       ? "  (the targets' calls are made by h2load)"
       : "  (h2load is not installed (Debian: nghttp2-client): the targets' calls are made by the Node load generator)",
   );
-  console.log(
-    `  (the benchmark's disk (${tmpdir()}): ${Math.round(fileCreationMicros())} µs to create a folder with a file in it)`,
-  );
   try {
+    console.log(
+      `  (the benchmark's disk (${tmpdir()}): ${Math.round(fileCreationMicros())} µs to create a folder with a file in it)`,
+    );
     for (const dialect of parseDialects(process.argv.slice(2))) results.push(...(await benchDialect(dialect)));
   } finally {
     for (const cleanup of cleanups) await cleanup();

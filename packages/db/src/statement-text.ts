@@ -70,3 +70,16 @@ export function insertValuesSql(
   const head = `insert into ${quoteIdentifier(table)} (${columns.map(quoteIdentifier).join(", ")}) values ${tuples.join(", ")}`;
   return returning.length === 0 ? head : `${head} returning ${returning.map(quoteIdentifier).join(", ")}`;
 }
+
+/**
+ * PostgreSQL: a scalar subquery that sends every notice (`pg_notify`, delivered when the statement's transaction
+ * commits) and yields how many it sent, for a statement's select list.
+ */
+export function notifyEachSql(
+  parameters: SqlParameters,
+  notices: readonly { channel: string; payload: string }[],
+): string {
+  const channels = parameters.add(notices.map((notice) => notice.channel));
+  const payloads = parameters.add(notices.map((notice) => notice.payload));
+  return `(select count(pg_notify(n.channel, n.payload)) from unnest(${channels}::text[], ${payloads}::text[]) as n(channel, payload))`;
+}

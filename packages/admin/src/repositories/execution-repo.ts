@@ -5,6 +5,7 @@ import {
   enqueueRows,
   inTransaction,
   insertValuesSql,
+  notifyEachSql,
   nowDbTime,
   sqlParameters,
   withDbErrors,
@@ -173,13 +174,7 @@ export function createExecutionRepo(db: AdminDbExecutor, dialect: DialectName): 
       const selected = [
         `(select count(pg_notify(${parameters.add(handOff.channel)}, '')) from "queued") as "notified"`,
       ];
-      if (notices.length > 0) {
-        const channels = parameters.add(notices.map((notice) => notice.channel));
-        const payloads = parameters.add(notices.map((notice) => notice.payload));
-        selected.push(
-          `(select count(pg_notify(n.channel, n.payload)) from unnest(${channels}::text[], ${payloads}::text[]) as n(channel, payload)) as "announced"`,
-        );
-      }
+      if (notices.length > 0) selected.push(`${notifyEachSql(parameters, notices)} as "announced"`);
       await db.executeQuery(
         compiledQuery(`with ${ctes.join(", ")} select ${selected.join(", ")} from "created"`, parameters.values),
       );

@@ -35,7 +35,7 @@ describe("createCallContext", () => {
   it("aborts when the client goes away or the server shuts down, before or after the signal is read", () => {
     const client = new AbortController();
     const call = createCallContext(init({ requestSignal: client.signal }));
-    const signal = call.signal();
+    const signal = call.context.signal;
     client.abort(new ConnectError("the client went away", ConnectCode.Canceled));
     expect((signal.reason as ConnectError).code).toBe(ConnectCode.Canceled);
     call.complete("done");

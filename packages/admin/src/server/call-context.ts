@@ -27,9 +27,8 @@ export interface CallContextInit {
 
 /** A call's context and the way to end it. */
 export interface CallContext {
+  /** The context; its `signal` is made on first use. */
   readonly context: HandlerContext;
-  /** The call's signal, made on first use. */
-  signal(): AbortSignal;
   /** Ends the call: its signal (if made) aborts with `reason`, and its deadline timer stops. */
   complete(reason: unknown): void;
 }
@@ -104,7 +103,6 @@ export function createCallContext(init: CallContextInit): CallContext {
   };
   return {
     context,
-    signal,
     complete(reason) {
       if (completed !== undefined) return;
       completed = { reason };

@@ -116,7 +116,7 @@ export function createUnaryInvoker(options: UnaryInvokerOptions): UnaryInvoker {
           requestMethod: call.requestMethod,
           url: call.url,
           get signal() {
-            return callContext.signal();
+            return context.signal;
           },
           header: context.requestHeader,
           contextValues: call.contextValues,

@@ -12,8 +12,14 @@
  * in the same transaction or statement, so it is sent exactly when the execution commits and costs no statement of
  * its own.
  */
-import type { ExecutionRequest, PostgresQueueHandOff, WorkflowExecutor } from "@aloft/db";
-import { sql } from "kysely";
+import {
+  compiledQuery,
+  type ExecutionRequest,
+  notifyEachSql,
+  type PostgresQueueHandOff,
+  sqlParameters,
+  type WorkflowExecutor,
+} from "@aloft/db";
 import type { NewExecutionRow } from "../../db/schema.js";
 import type { Repositories } from "../../repositories/create-repositories.js";
 import type { ExecutionTag } from "../../repositories/execution-repo.js";
@@ -187,9 +193,8 @@ export function createLaunchWriter(deps: LaunchWriterDeps): LaunchWriter {
 /** Sends `notices` in the transaction of `executor` (PostgreSQL delivers them when it commits). */
 async function notify(executor: AdminDbExecutor, notices: readonly LaunchNotice[]): Promise<void> {
   if (notices.length === 0) return;
-  await sql`select count(pg_notify(n.channel, n.payload)) from unnest(${notices.map((n) => n.channel)}::text[], ${notices.map((n) => n.payload)}::text[]) as n(channel, payload)`.execute(
-    executor,
-  );
+  const parameters = sqlParameters("postgres");
+  await executor.executeQuery(compiledQuery(`select ${notifyEachSql(parameters, notices)}`, parameters.values));
 }
 
 async function sequentially<T, R>(items: readonly T[], fn: (item: T) => Promise<R>): Promise<R[]> {

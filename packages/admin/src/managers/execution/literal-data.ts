@@ -30,7 +30,7 @@ export async function offloadLiteralMap(
   literals: LiteralMap | undefined,
   ...keys: string[]
 ): Promise<string> {
-  const uri = store.join(store.baseUri, "metadata", ...keys);
+  const uri = metadataUri(store, keys);
   await offloaded(keys, writeProto(store, uri, LiteralMapSchema, literals ?? create(LiteralMapSchema)));
   return uri;
 }
@@ -58,8 +58,8 @@ export async function offloadExecutionInputs(
   const userInputsBytes = toBinary(LiteralMapSchema, userInputs ?? create(LiteralMapSchema));
   const inputsKeys = [...keys, "inputs"];
   const userInputsKeys = [...keys, "user_inputs"];
-  const inputsUri = store.join(store.baseUri, "metadata", ...inputsKeys);
-  const userInputsUri = store.join(store.baseUri, "metadata", ...userInputsKeys);
+  const inputsUri = metadataUri(store, inputsKeys);
+  const userInputsUri = metadataUri(store, userInputsKeys);
   const put = (uri: string, bytes: Uint8Array) => store.put(uri, bytes, { contentType: "application/octet-stream" });
   const inputsWritten = offloaded(inputsKeys, put(inputsUri, inputsBytes));
   const same = Buffer.from(inputsBytes.buffer, inputsBytes.byteOffset, inputsBytes.byteLength).equals(userInputsBytes);
@@ -74,6 +74,11 @@ export async function offloadExecutionInputs(
   userInputsWritten.catch(() => undefined);
   await inputsWritten;
   return { inputsUri, userInputsUri: userInputsWritten };
+}
+
+/** `<base>/metadata/<keys…>`, where flyteadmin offloads literal maps. */
+function metadataUri(store: BlobStore, keys: readonly string[]): string {
+  return store.join(store.baseUri, "metadata", ...keys);
 }
 
 /** `written`, with a store failure as flyteadmin reports it. */
