@@ -43,7 +43,14 @@ export {
 } from "./db-time.js";
 export type { DbTime } from "./db-time.js";
 export { inTransaction } from "./db-executor.js";
-export { compiledQuery, insertValuesSql, notifyEachSql, quoteIdentifier, sqlParameters } from "./statement-text.js";
+export {
+  compiledQuery,
+  insertRowReturningId,
+  insertValuesSql,
+  notifyEachSql,
+  quoteIdentifier,
+  sqlParameters,
+} from "./statement-text.js";
 export type { SqlParameters } from "./statement-text.js";
 export type { DbExecutor } from "./db-executor.js";
 export { POSTGRES_CAPABILITIES, SQLITE_CAPABILITIES } from "./dialects/dialect-capabilities.js";

@@ -2,6 +2,11 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import type { SqliteDatabase, SqliteStatement } from "kysely";
+import {
+  BACKSTOP_AUTOCHECKPOINT_PAGES,
+  createSqliteCheckpointer,
+  type SqliteCheckpointer,
+} from "./sqlite-checkpointer.js";
 
 /** Options of {@link openSqlite}. */
 export interface OpenSqliteOptions {
@@ -24,6 +29,10 @@ export interface OpenSqliteOptions {
  *
  * - WAL journal with `synchronous=NORMAL` (durable at checkpoints, fast commits), `busy_timeout`,
  *   foreign keys on, and `case_sensitive_like` so `LIKE` matches the way PostgreSQL's does;
+ * - a file database's checkpoints run on a worker thread (`sqlite-checkpointer.ts`);
+ * - temporary tables and statement journals in memory (`temp_store=MEMORY`): SQLite otherwise creates and
+ *   deletes a file for them, and on ext4 without a journal a burst of deleted files makes every new file slower
+ *   to create for about two minutes (bench/README.md);
  * - a prepared-statement cache;
  * - the SQLite half of value normalisation: booleans are bound as 1/0, and columns declared
  *   `boolean` come back as JS booleans (SQLite itself only has integers).
@@ -33,20 +42,38 @@ export function openSqlite(options: OpenSqliteOptions): SqliteDatabase {
   const db = new BetterSqlite3(options.path);
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = NORMAL");
-  db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? 5000))}`);
+  const busyTimeoutMs = Math.max(0, Math.trunc(options.busyTimeoutMs ?? 5000));
+  db.pragma(`busy_timeout = ${busyTimeoutMs}`);
   db.pragma("foreign_keys = ON");
   db.pragma("case_sensitive_like = ON");
-  return new NormalizingSqliteDatabase(db, options.statementCacheSize ?? 500);
+  db.pragma("temp_store = MEMORY");
+  let checkpointer: SqliteCheckpointer | undefined;
+  if (options.path !== ":memory:") {
+    db.pragma(`wal_autocheckpoint = ${BACKSTOP_AUTOCHECKPOINT_PAGES}`);
+    checkpointer = createSqliteCheckpointer({
+      path: options.path,
+      busyTimeoutMs,
+      onFailure: () => {
+        if (db.open) db.pragma(`wal_autocheckpoint = ${DEFAULT_AUTOCHECKPOINT_PAGES}`);
+      },
+    });
+  }
+  return new NormalizingSqliteDatabase(db, options.statementCacheSize ?? 500, checkpointer);
 }
+
+/** SQLite's own `wal_autocheckpoint`, restored when the checkpoint worker fails. */
+const DEFAULT_AUTOCHECKPOINT_PAGES = 1000;
 
 class NormalizingSqliteDatabase implements SqliteDatabase {
   readonly #db: BetterSqlite3.Database;
   readonly #cache = new Map<string, NormalizingStatement>();
   readonly #cacheSize: number;
+  readonly #checkpointer: SqliteCheckpointer | undefined;
 
-  constructor(db: BetterSqlite3.Database, cacheSize: number) {
+  constructor(db: BetterSqlite3.Database, cacheSize: number, checkpointer: SqliteCheckpointer | undefined) {
     this.#db = db;
     this.#cacheSize = cacheSize;
+    this.#checkpointer = checkpointer;
   }
 
   prepare(sql: string): SqliteStatement {
@@ -57,7 +84,7 @@ class NormalizingSqliteDatabase implements SqliteDatabase {
       this.#cache.set(sql, cached);
       return cached;
     }
-    const statement = new NormalizingStatement(this.#db.prepare(sql));
+    const statement = new NormalizingStatement(this.#db.prepare(sql), this.#checkpointer);
     if (this.#cacheSize > 0) {
       if (this.#cache.size >= this.#cacheSize) {
         const oldest = this.#cache.keys().next();
@@ -69,6 +96,7 @@ class NormalizingSqliteDatabase implements SqliteDatabase {
   }
 
   close(): void {
+    this.#checkpointer?.close();
     this.#cache.clear();
     this.#db.close();
   }
@@ -78,14 +106,18 @@ class NormalizingStatement implements SqliteStatement {
   readonly #statement: BetterSqlite3.Statement;
   readonly reader: boolean;
   #booleanColumns: readonly string[] | undefined;
+  readonly #checkpointer: SqliteCheckpointer | undefined;
 
-  constructor(statement: BetterSqlite3.Statement) {
+  constructor(statement: BetterSqlite3.Statement, checkpointer: SqliteCheckpointer | undefined) {
     this.#statement = statement;
     this.reader = statement.reader;
+    this.#checkpointer = checkpointer;
   }
 
   all(parameters: ReadonlyArray<unknown>): unknown[] {
+    const inTransaction = this.#statement.database.inTransaction;
     const rows = this.#statement.all(...bindable(parameters)) as Record<string, unknown>[];
+    this.#afterRun(inTransaction);
     const booleans = this.#booleans();
     if (booleans.length > 0) {
       for (const row of rows) {
@@ -99,11 +131,21 @@ class NormalizingStatement implements SqliteStatement {
   }
 
   run(parameters: ReadonlyArray<unknown>): { changes: number | bigint; lastInsertRowid: number | bigint } {
-    return this.#statement.run(...bindable(parameters));
+    const inTransaction = this.#statement.database.inTransaction;
+    const result = this.#statement.run(...bindable(parameters));
+    this.#afterRun(inTransaction);
+    return result;
   }
 
   iterate(parameters: ReadonlyArray<unknown>): IterableIterator<unknown> {
     return this.#statement.iterate(...bindable(parameters));
+  }
+
+  /** Tells the checkpointer when this statement committed: it ended a transaction, or wrote outside one. */
+  #afterRun(wasInTransaction: boolean): void {
+    if (this.#checkpointer === undefined || this.#statement.database.inTransaction) return;
+    // COMMIT counts as read-only (it writes nothing itself), hence the transaction's end is checked too.
+    if (wasInTransaction || !this.#statement.readonly) this.#checkpointer.committed();
   }
 
   #booleans(): readonly string[] {

@@ -6,7 +6,7 @@
  * a column (or with `undefined` in it) gets `DEFAULT`, and every value is a parameter. Table and column names come
  * from the caller's code (typed row objects), never from a request.
  */
-import { CompiledQuery } from "kysely";
+import { CompiledQuery, type Kysely } from "kysely";
 import type { DialectName } from "./dialects/dialect-capabilities.js";
 
 /** `sql` with its parameters, typed as returning rows of `R`, for `db.executeQuery`. */
@@ -69,6 +69,25 @@ export function insertValuesSql(
   });
   const head = `insert into ${quoteIdentifier(table)} (${columns.map(quoteIdentifier).join(", ")}) values ${tuples.join(", ")}`;
   return returning.length === 0 ? head : `${head} returning ${returning.map(quoteIdentifier).join(", ")}`;
+}
+
+/**
+ * Inserts `row` into `table` and answers its `id`. PostgreSQL returns it (`returning "id"`); SQLite reports the last
+ * insert rowid with every insert, while its `RETURNING` collects the rows in a temporary table first.
+ */
+export async function insertRowReturningId(
+  executor: Pick<Kysely<unknown>, "executeQuery">,
+  dialect: DialectName,
+  table: string,
+  row: Readonly<Record<string, unknown>>,
+): Promise<number> {
+  const parameters = sqlParameters(dialect);
+  const returning = dialect === "postgres" ? ["id"] : [];
+  const text = insertValuesSql(parameters, table, [row], returning);
+  const result = await executor.executeQuery(compiledQuery<{ id: number | string }>(text, parameters.values));
+  const id = dialect === "postgres" ? result.rows[0]?.id : result.insertId;
+  if (id === undefined) throw new Error(`insertRowReturningId: the database reported no id for the ${table} row`);
+  return Number(id);
 }
 
 /**

@@ -4,6 +4,7 @@ import {
   type EnqueueInput,
   enqueueRows,
   inTransaction,
+  insertRowReturningId,
   insertValuesSql,
   notifyEachSql,
   nowDbTime,
@@ -133,9 +134,7 @@ export function createExecutionRepo(db: AdminDbExecutor, dialect: DialectName): 
       const row = withTimes(execution);
       const insert = async (executor: AdminDbExecutor): Promise<number> => {
         // Written as text (insertValuesSql): every launch runs it, and building it cost more than running it.
-        const parameters = sqlParameters(dialect);
-        const text = insertValuesSql(parameters, "executions", [row], ["id"]);
-        const { id } = (await executor.executeQuery(compiledQuery<{ id: number }>(text, parameters.values))).rows[0]!;
+        const id = await insertRowReturningId(executor, dialect, "executions", row);
         await insertTags(executor, [{ execution: row, tags }]);
         return id;
       };

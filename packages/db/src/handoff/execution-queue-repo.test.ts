@@ -32,6 +32,21 @@ describeEachDialect("ExecutionQueueRepo", openHandoffTestDatabase, (db) => {
     expect(await executionQueue.claim({ limit: 5, owner: "engine-2", leaseMs: 60_000 })).toEqual([]);
   });
 
+  it("answers the ids of the rows it queued, one row or several, in and outside a transaction", async () => {
+    const t = db();
+    const { executionQueue } = queueOf(t);
+    const one = await executionQueue.enqueue([item("one")]);
+    const many = await executionQueue.enqueue([item("x"), item("y")]);
+    const inTx = await inTransaction(t.database.db, (tx) =>
+      createExecutionQueueRepo({ db: tx, capabilities: t.database.capabilities }).enqueue([item("tx")]),
+    );
+    const rows = await t.database.db.selectFrom("execution_queue").select(["id", "execution_name"]).execute();
+    const idOf = (name: string) => rows.find((row) => row.execution_name === name)!.id;
+    expect(one).toEqual([idOf("one")]);
+    expect(many).toEqual([idOf("x"), idOf("y")]);
+    expect(inTx).toEqual([idOf("tx")]);
+  });
+
   it("never hands out an execution's later row while an earlier one is pending or leased", async () => {
     const { executionQueue } = queueOf(db());
     await executionQueue.enqueue([item("a"), item("a", "abort"), item("b")]);

@@ -3,7 +3,7 @@ import { type DbTime, dateToDbTime, nowDbTime } from "../db-time.js";
 import type { DbExecutor } from "../db-executor.js";
 import type { DialectCapabilities } from "../dialects/dialect-capabilities.js";
 import { withDbErrors } from "../dialects/translate-db-error.js";
-import { compiledQuery, insertValuesSql, sqlParameters } from "../statement-text.js";
+import { compiledQuery, insertRowReturningId, insertValuesSql, sqlParameters } from "../statement-text.js";
 import type { ExecutionQueueKind, ExecutionQueueRow, ExecutionQueueState, HandoffTables } from "./handoff-schema.js";
 
 /**
@@ -135,8 +135,11 @@ export function createExecutionQueueRepo(options: ExecutionQueueRepoOptions): Ex
       if (items.length === 0) return [];
       const channel = options.announce?.postgresChannel;
       let rows: { id: number }[];
-      if (channel === undefined) {
+      if (channel === undefined && items.length === 1) {
         // Written as text: every launch queues, and building the insert cost more CPU than running it.
+        rows = [{ id: await insertRowReturningId(db, capabilities.name, "execution_queue", enqueueRows(items)[0]!) }];
+        await announce(db);
+      } else if (channel === undefined) {
         const parameters = sqlParameters(capabilities.name);
         const text = insertValuesSql(parameters, "execution_queue", enqueueRows(items), ["id"]);
         rows = (await db.executeQuery(compiledQuery<{ id: number }>(text, parameters.values))).rows;
