@@ -25,7 +25,9 @@ for (const dialect of DIALECTS) {
 
     it("creates every table from an empty database, then has nothing left to apply", async () => {
       database = await emptyDatabase(dialect.name);
-      expect(await migrateToLatest(database, ADMIN_MIGRATIONS)).toEqual({ applied: ["0001-initial-schema"] });
+      expect(await migrateToLatest(database, ADMIN_MIGRATIONS)).toEqual({
+        applied: ["0001-initial-schema", "0002-executions-phase-sort-index"],
+      });
       expect(await migrateToLatest(database, ADMIN_MIGRATIONS)).toEqual({ applied: [] });
       const tables = (await database.db.introspection.getTables()).map((table) => table.name);
       expect(tables).toEqual(expect.arrayContaining([...TABLE_NAMES]));
@@ -34,7 +36,7 @@ for (const dialect of DIALECTS) {
     it("creates the hand-off's tables too when admin starts", async () => {
       database = await emptyDatabase(dialect.name);
       expect(await migrateAdminDatabase(database)).toEqual({
-        applied: ["0001-execution-queue", "0001-initial-schema"],
+        applied: ["0001-execution-queue", "0001-initial-schema", "0002-executions-phase-sort-index"],
       });
       const tables = (await database.db.introspection.getTables()).map((table) => table.name);
       expect(tables).toEqual(expect.arrayContaining([...TABLE_NAMES, ...HANDOFF_TABLE_NAMES]));
@@ -75,7 +77,10 @@ for (const dialect of DIALECTS) {
         migrateToLatest(database, ADMIN_MIGRATIONS),
         migrateToLatest(database, ADMIN_MIGRATIONS),
       ]);
-      expect(reports.flatMap((report) => report.applied)).toEqual(["0001-initial-schema"]);
+      expect(reports.flatMap((report) => report.applied)).toEqual([
+        "0001-initial-schema",
+        "0002-executions-phase-sort-index",
+      ]);
     });
   });
 }

@@ -1,11 +1,15 @@
 import { HANDOFF_MIGRATIONS, type MigrationReport, type MigrationSet, migrateToLatest } from "@aloft/db";
 import type { AdminDatabase } from "./admin-database.js";
 import { initialSchema } from "./migrations/0001-initial-schema.js";
+import { executionsPhaseSortIndex } from "./migrations/0002-executions-phase-sort-index.js";
 
 /** Admin's own tables (flyteadmin's), tracked in `admin_migrations`. */
 export const ADMIN_MIGRATIONS: MigrationSet = Object.freeze({
   tableName: "admin_migrations",
-  migrations: [["0001-initial-schema", initialSchema]] as const,
+  migrations: [
+    ["0001-initial-schema", initialSchema],
+    ["0002-executions-phase-sort-index", executionsPhaseSortIndex],
+  ] as const,
 });
 
 /**
