@@ -115,7 +115,7 @@ class NormalizingStatement implements SqliteStatement {
   }
 
   all(parameters: ReadonlyArray<unknown>): unknown[] {
-    const inTransaction = this.#statement.database.inTransaction;
+    const inTransaction = this.#inTransaction();
     const rows = this.#statement.all(...bindable(parameters)) as Record<string, unknown>[];
     this.#afterRun(inTransaction);
     const booleans = this.#booleans();
@@ -131,7 +131,7 @@ class NormalizingStatement implements SqliteStatement {
   }
 
   run(parameters: ReadonlyArray<unknown>): { changes: number | bigint; lastInsertRowid: number | bigint } {
-    const inTransaction = this.#statement.database.inTransaction;
+    const inTransaction = this.#inTransaction();
     const result = this.#statement.run(...bindable(parameters));
     this.#afterRun(inTransaction);
     return result;
@@ -141,9 +141,14 @@ class NormalizingStatement implements SqliteStatement {
     return this.#statement.iterate(...bindable(parameters));
   }
 
+  /** Whether a transaction is open, read only when a checkpointer needs to know. */
+  #inTransaction(): boolean {
+    return this.#checkpointer !== undefined && this.#statement.database.inTransaction;
+  }
+
   /** Tells the checkpointer when this statement committed: it ended a transaction, or wrote outside one. */
   #afterRun(wasInTransaction: boolean): void {
-    if (this.#checkpointer === undefined || this.#statement.database.inTransaction) return;
+    if (this.#checkpointer === undefined || this.#inTransaction()) return;
     // COMMIT counts as read-only (it writes nothing itself), hence the transaction's end is checked too.
     if (wasInTransaction || !this.#statement.readonly) this.#checkpointer.committed();
   }

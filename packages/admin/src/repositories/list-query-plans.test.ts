@@ -142,7 +142,7 @@ describe.skipIf(postgres?.skip !== undefined)(
   },
 );
 
-describe("a launch plan filter on executions [sqlite]", () => {
+describe("sorted execution lists [sqlite]", () => {
   let t: TestDatabase;
   let repos: Repositories;
   let captured: CompiledQuery[];

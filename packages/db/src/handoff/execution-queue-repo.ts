@@ -134,26 +134,27 @@ export function createExecutionQueueRepo(options: ExecutionQueueRepoOptions): Ex
     async enqueue(items) {
       if (items.length === 0) return [];
       const channel = options.announce?.postgresChannel;
-      let rows: { id: number }[];
-      if (channel === undefined && items.length === 1) {
-        // Written as text: every launch queues, and building the insert cost more CPU than running it.
-        rows = [{ id: await insertRowReturningId(db, capabilities.name, "execution_queue", enqueueRows(items)[0]!) }];
-        await announce(db);
-      } else if (channel === undefined) {
-        const parameters = sqlParameters(capabilities.name);
-        const text = insertValuesSql(parameters, "execution_queue", enqueueRows(items), ["id"]);
-        rows = (await db.executeQuery(compiledQuery<{ id: number }>(text, parameters.values))).rows;
-        await announce(db);
-      } else {
+      if (channel !== undefined) {
         const insert = enqueueInsert(db, items);
         // PostgreSQL folds identical notifications of one transaction into one, so a row each is one NOTIFY.
-        rows = await db
+        const rows = await db
           .with("queued", () => insert)
           .selectFrom("queued")
           .select(["queued.id", sql<string>`pg_notify(${channel}, '')`.as("notified")])
           .execute();
+        return rows.map((row) => row.id).sort((a, b) => a - b);
       }
-      return rows.map((row) => row.id).sort((a, b) => a - b);
+      // Written as text: every launch queues, and building the insert cost more CPU than running it.
+      let ids: number[];
+      if (items.length === 1) {
+        ids = [await insertRowReturningId(db, capabilities.name, "execution_queue", enqueueRows(items)[0]!)];
+      } else {
+        const parameters = sqlParameters(capabilities.name);
+        const text = insertValuesSql(parameters, "execution_queue", enqueueRows(items), ["id"]);
+        ids = (await db.executeQuery(compiledQuery<{ id: number }>(text, parameters.values))).rows.map((row) => row.id);
+      }
+      await announce(db);
+      return ids.sort((a, b) => a - b);
     },
 
     async claim(input) {
